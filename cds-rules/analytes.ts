@@ -1,0 +1,41 @@
+// Laboratory analytes the rules reason about: their LOINC codes, the unit limits are written in,
+// and the default limits from ../KNOWLEDGE section 2 (used only when a result has no referenceRange).
+import type { Analyte } from '../lib/engine/types';
+
+export const analytes = [
+  {
+    id: 'potassium',
+    label: 'Potassium',
+    // 2823-3 serum/plasma, 6298-4 blood (the SMART sandbox uses this one). No urine or RBC codes.
+    loinc: ['2823-3', '6298-4'],
+    unit: 'mmol/L',
+    molecularWeight: 39.098,
+    charge: 1,
+    defaultLow: 3.5,
+    defaultHigh: 5.1,
+  },
+  {
+    id: 'sodium',
+    label: 'Sodium',
+    loinc: ['2951-2', '2947-0'],
+    unit: 'mmol/L',
+    molecularWeight: 22.99,
+    charge: 1,
+    defaultLow: 135,
+    defaultHigh: 145,
+  },
+  {
+    id: 'magnesium',
+    label: 'Magnesium',
+    // 19123-9 mass concentration (mg/dL), 2601-3 substance concentration (mmol/L).
+    loinc: ['19123-9', '2601-3'],
+    unit: 'mg/dL',
+    molecularWeight: 24.305,
+    charge: 2,
+    defaultLow: 1.7,
+    defaultHigh: 2.2,
+  },
+] as const satisfies readonly Analyte[];
+
+/** Units, written as UCUM codes, that results for these analytes are commonly reported in. */
+export const commonUnits = ['mmol/L', 'meq/L', 'umol/L', 'mmol/dL', 'mg/dL', 'mg/L', 'g/L'] as const;

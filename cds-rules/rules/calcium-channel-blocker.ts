@@ -1,0 +1,21 @@
+// Rule: a current calcium channel blocker (KNOWLEDGE section 2).
+import type { MedicationRule } from '../../lib/engine/types';
+
+export default {
+  id: 'calcium-channel-blocker',
+  title: 'Calcium channel blocker',
+  reads: 'medication',
+  valueSet: 'calcium-channel-blockers',
+  names: [
+    'amlodipine', 'levamlodipine', 'felodipine', 'isradipine', 'nicardipine', 'nifedipine', 'nimodipine',
+    'nisoldipine', 'clevidipine', 'diltiazem', 'verapamil',
+    'Norvasc', 'Katerzia', 'Norliqva', 'Conjupri', 'Procardia', 'Adalat', 'Cardizem', 'Cartia', 'Tiazac', 'Calan',
+    'Isoptin', 'Verelan', 'Plendil', 'Sular', 'Cardene', 'Nymalize', 'Cleviprex', 'DynaCirc', 'Exforge', 'Lotrel',
+    'Azor', 'Tribenzor', 'Caduet', 'Tarka', 'Twynsta', 'Prestalia', 'Consensi',
+  ],
+  cause: {
+    section: 'Unopposed Flexion',
+    authority: 'the source article (section citing the National Medical Society)',
+    summary: 'Taking a calcium channel blocker is listed among the triggers of cramps that come on at night.',
+  },
+} satisfies MedicationRule;

@@ -1,0 +1,19 @@
+// Rule: a current insulin, alone or in combination (KNOWLEDGE section 2).
+import type { MedicationRule } from '../../lib/engine/types';
+
+export default {
+  id: 'insulin',
+  title: 'Insulin',
+  reads: 'medication',
+  valueSet: 'insulins',
+  names: [
+    'insulin', 'lispro', 'aspart', 'glulisine', 'glargine', 'detemir', 'degludec', 'isophane',
+    'Humulin', 'Novolin', 'Humalog', 'Admelog', 'Lyumjev', 'Novolog', 'Fiasp', 'Apidra', 'Lantus', 'Basaglar',
+    'Semglee', 'Rezvoglar', 'Toujeo', 'Levemir', 'Tresiba', 'Afrezza', 'Xultophy', 'Soliqua', 'Myxredlin',
+  ],
+  cause: {
+    section: 'Diabetes',
+    authority: 'the source article',
+    summary: 'Insulin can lower the blood potassium level, and low potassium can bring on leg cramps.',
+  },
+} satisfies MedicationRule;

@@ -1,0 +1,21 @@
+// Rule: current chronic liver disease (KNOWLEDGE section 2). Acute hepatitis A and gallbladder disease do not fire.
+import type { ConditionRule } from '../../lib/engine/types';
+
+export default {
+  id: 'liver-disease',
+  title: 'Liver disease',
+  reads: 'condition',
+  valueSet: 'liver-disease',
+  excludeValueSet: 'liver-disease-excluded',
+  names: [
+    'cirrhosis', 'chronic liver disease', 'alcoholic liver disease', 'chronic hepatitis', 'chronic viral hepatitis',
+    'fatty liver', 'hepatic steatosis', 'steatohepatitis', 'NASH', 'NAFLD', 'MASLD', 'MASH', 'hepatic fibrosis',
+    'liver fibrosis', 'hepatic failure', 'liver failure',
+  ],
+  excludeNames: ['hepatitis A', 'acute hepatitis', 'gallbladder', 'cholecystitis', 'cholelithiasis', 'family history'],
+  cause: {
+    section: 'Overextension and Other Factors',
+    authority: 'Dr. Bhupinder K (AskMedicalDoctor)',
+    summary: 'Liver disease is among the conditions the article ties to leg cramps.',
+  },
+} satisfies ConditionRule;

@@ -1,0 +1,22 @@
+// Rule: current peripheral artery disease (KNOWLEDGE section 2). Venous and coronary disease do not fire.
+import type { ConditionRule } from '../../lib/engine/types';
+
+export default {
+  id: 'peripheral-artery-disease',
+  title: 'Peripheral artery disease',
+  reads: 'condition',
+  valueSet: 'peripheral-artery-disease',
+  names: [
+    'peripheral artery disease', 'peripheral arterial disease', 'peripheral arterial occlusive disease',
+    'peripheral vascular disease', 'intermittent claudication', 'claudication', 'diabetic peripheral angiopathy',
+    'peripheral angiopathy', 'atherosclerosis of native arteries of extremities',
+    'atherosclerosis of native arteries of the extremities', 'atherosclerosis of the arteries of the extremities',
+  ],
+  excludeNames: ['venous', 'coronary', 'family history'],
+  cause: {
+    section: 'Peripheral Artery Disease',
+    authority: 'National Institutes of Health',
+    summary:
+      'Plaque narrows and stiffens the leg arteries so less oxygen-rich blood reaches the muscles, which can cause cramping.',
+  },
+} satisfies ConditionRule;

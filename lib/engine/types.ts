@@ -1,0 +1,210 @@
+// The engine's vocabulary: rules as data, the patient data it reads, and what it reports back.
+// Nothing here depends on React, Next or fhirclient, so every face of the product can share it.
+
+/** The FHIR resource types the product reads; each one can independently fail to load. */
+export type ReadableType =
+  | 'Patient'
+  | 'MedicationStatement'
+  | 'MedicationRequest'
+  | 'Medication'
+  | 'Condition'
+  | 'Observation';
+
+export type RuleGroup = 'medications' | 'conditions' | 'labs';
+
+/** Where the article documents a cause, written in our own words. */
+export interface CauseSummary {
+  /** Heading of the source article's section. */
+  readonly section: string;
+  /** The authority the article names for it. */
+  readonly authority: string;
+  /** One or two sentences in our words, for clinicians. */
+  readonly summary: string;
+}
+
+interface RuleBase {
+  readonly id: string;
+  readonly title: string;
+  readonly cause: CauseSummary;
+}
+
+/** Fires on a current medication whose code is in the value set, or failing that whose name contains one of `names`. */
+export interface MedicationRule extends RuleBase {
+  readonly reads: 'medication';
+  /** File name (without .json) of the ValueSet in cds-rules/valuesets. */
+  readonly valueSet: string;
+  /** Ingredient, brand and abbreviation names matched as whole words, case-insensitive. */
+  readonly names: readonly string[];
+}
+
+/** Fires on a current condition coded in `valueSet` and not in `excludeValueSet`, or failing that named as such. */
+export interface ConditionRule extends RuleBase {
+  readonly reads: 'condition';
+  readonly valueSet: string;
+  readonly excludeValueSet?: string;
+  readonly names: readonly string[];
+  /** Words that veto a name match (e.g. "prediabetes", "family history"). */
+  readonly excludeNames?: readonly string[];
+  /** Show the estimated trimester from the onset date (pregnancy). */
+  readonly showsGestation?: boolean;
+}
+
+/** Fires when the latest recent result of an analyte lies beyond a limit. */
+export interface LabRule extends RuleBase {
+  readonly reads: 'lab';
+  readonly analyte: string;
+  readonly direction: 'low' | 'high';
+}
+
+export type Rule = MedicationRule | ConditionRule | LabRule;
+
+export function groupOf(rule: Rule): RuleGroup {
+  switch (rule.reads) {
+    case 'medication':
+      return 'medications';
+    case 'condition':
+      return 'conditions';
+    case 'lab':
+      return 'labs';
+  }
+}
+
+/** A laboratory analyte: which LOINC codes report it, in which unit the rules reason, and its default limits. */
+export interface Analyte {
+  readonly id: string;
+  readonly label: string;
+  readonly loinc: readonly string[];
+  /** UCUM code of the unit the limits are written in. */
+  readonly unit: string;
+  /** Needed to convert between mass and substance amounts (g/mol). */
+  readonly molecularWeight?: number;
+  /** Absolute ionic charge, needed to convert equivalents. */
+  readonly charge?: number;
+  readonly defaultLow?: number;
+  readonly defaultHigh?: number;
+}
+
+/** A documented mechanism that ties findings together, e.g. a diuretic causing potassium loss. */
+export interface MechanismLink {
+  readonly id: string;
+  readonly label: string;
+  /** Rules that cause the effect. */
+  readonly causes: readonly string[];
+  /** Rules that are the effect. */
+  readonly effects: readonly string[];
+  /** One sentence that explains the chain. */
+  readonly sentence: string;
+}
+
+/** A minimal FHIR ValueSet with the parts the engine uses. */
+export interface ValueSetResource {
+  readonly resourceType: 'ValueSet';
+  readonly id?: string;
+  readonly url?: string;
+  readonly expansion?: {
+    readonly timestamp?: string;
+    readonly contains?: readonly { readonly system?: string; readonly code?: string; readonly display?: string }[];
+  };
+}
+
+export interface KnowledgeBase {
+  readonly rules: readonly Rule[];
+  readonly analytes: readonly Analyte[];
+  readonly links: readonly MechanismLink[];
+  readonly valueSets: Readonly<Record<string, ValueSetResource>>;
+  /** Causes the record cannot show, for the "ask the patient" list. */
+  readonly askThePatient: readonly string[];
+}
+
+/** A resource type that could not be read, and why, in words a clinician understands. */
+export interface NotChecked {
+  readonly resourceType: ReadableType;
+  readonly reason: string;
+}
+
+/** A search that hit the page limit: results beyond it were not read. */
+export interface Truncation {
+  readonly resourceType: ReadableType;
+  readonly pagesRead: number;
+}
+
+/** Everything the engine needs about one patient, as plain FHIR R4 resources. */
+export interface PatientData {
+  readonly patient?: fhir4.Patient;
+  readonly medicationStatements: readonly fhir4.MedicationStatement[];
+  readonly medicationRequests: readonly fhir4.MedicationRequest[];
+  /** Medications found by _include, in the same Bundle, or read by id. */
+  readonly medications: readonly fhir4.Medication[];
+  readonly conditions: readonly fhir4.Condition[];
+  readonly observations: readonly fhir4.Observation[];
+  readonly notChecked: readonly NotChecked[];
+  readonly truncated?: readonly Truncation[];
+}
+
+export interface Evidence {
+  /** `Type/id` of the resource. */
+  readonly reference: string;
+  readonly resourceType: string;
+  /** The name as recorded in the resource. */
+  readonly name: string;
+  /** ISO date or date-time as recorded (onset, authored, effective). */
+  readonly date?: string;
+  readonly status?: string;
+  /** Value as recorded, e.g. "3.1 mmol/L". */
+  readonly value?: string;
+  /** The value in the rule's unit, when it was converted. */
+  readonly convertedValue?: string;
+  /** The limit used, e.g. "3.5 mmol/L". */
+  readonly limit?: string;
+  readonly limitSource?: 'reference range' | 'default' | 'interpretation';
+  /** Extra facts worth reading, e.g. "preliminary result" or "estimated second trimester". */
+  readonly notes?: readonly string[];
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly title: string;
+  readonly group: RuleGroup;
+  readonly matchedBy: 'code' | 'name';
+  readonly evidence: readonly Evidence[];
+  readonly cause: CauseSummary;
+}
+
+/** A result too old to count, listed so the clinician knows it exists. */
+export interface StaleResult {
+  readonly analyte: string;
+  readonly label: string;
+  readonly reference: string;
+  readonly date: string;
+  readonly value?: string;
+}
+
+/** A result the engine refused to interpret (unknown unit, no value). */
+export interface ResultNote {
+  readonly analyte: string;
+  readonly reference: string;
+  readonly message: string;
+}
+
+export interface NotCheckedReport extends NotChecked {
+  /** Rule ids whose answer may be incomplete because of it. */
+  readonly affectedRules: readonly string[];
+}
+
+export interface LinkedGroup {
+  readonly linkId: string;
+  readonly label: string;
+  readonly sentence: string;
+  readonly ruleIds: readonly string[];
+}
+
+export interface EvaluationResult {
+  readonly patient?: string;
+  readonly now: string;
+  readonly findings: readonly Finding[];
+  readonly linked: readonly LinkedGroup[];
+  readonly notChecked: readonly NotCheckedReport[];
+  readonly stale: readonly StaleResult[];
+  readonly resultNotes: readonly ResultNote[];
+  readonly truncated: readonly Truncation[];
+}

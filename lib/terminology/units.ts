@@ -1,0 +1,59 @@
+// Converts lab values into the unit a rule reasons in. Factors for the common units are
+// precomputed from the UCUM library (see scripts/gen-unit-factors.ts) so the browser does not
+// need UCUM's 230 kB of definitions; anything else goes to an injected UCUM-backed fallback.
+import type { Analyte } from '../engine/types';
+import { unitFactors } from './unitFactors.generated';
+
+/** Converts `value` in `unit` (a UCUM code) into the analyte's unit, or says it cannot. */
+export type UnitFallback = (value: number, ucumCode: string, analyte: Analyte) => number | undefined;
+
+export interface UnitConverter {
+  convert(value: number, unit: { code?: string; text?: string }, analyte: Analyte): number | undefined;
+  /** True when the precomputed table alone can convert this unit for this analyte. */
+  knows(unit: { code?: string; text?: string }, analyte: Analyte): boolean;
+}
+
+/**
+ * Turns common spellings of a unit into its UCUM code: "mEq/L" -> "meq/L", "MMOL/L" -> "mmol/L".
+ * UCUM is case-sensitive, and people (and some EHRs) write units as free text.
+ */
+export function normaliseUnit(raw: string): string {
+  const trimmed = raw.trim();
+  const lower = trimmed.toLowerCase().replace(/\s+/g, '');
+  return lower.replace(/\/(d?)l$/, (_m, deci: string) => `/${deci}L`);
+}
+
+function candidates(unit: { code?: string; text?: string }): string[] {
+  const out: string[] = [];
+  for (const raw of [unit.code, unit.text]) {
+    if (typeof raw !== 'string' || raw.trim() === '') continue;
+    out.push(raw.trim(), normaliseUnit(raw));
+  }
+  return out;
+}
+
+function factorFor(unit: string, analyte: Analyte): number | undefined {
+  return unitFactors[analyte.id]?.[unit];
+}
+
+export function createUnitConverter(fallback?: UnitFallback): UnitConverter {
+  return {
+    convert(value, unit, analyte) {
+      if (!Number.isFinite(value)) return undefined;
+      const options = candidates(unit);
+      for (const u of options) {
+        const factor = factorFor(u, analyte);
+        if (factor !== undefined) return value * factor;
+      }
+      if (!fallback) return undefined;
+      for (const u of options) {
+        const converted = fallback(value, u, analyte);
+        if (converted !== undefined && Number.isFinite(converted)) return converted;
+      }
+      return undefined;
+    },
+    knows(unit, analyte) {
+      return candidates(unit).some((u) => factorFor(u, analyte) !== undefined);
+    },
+  };
+}
