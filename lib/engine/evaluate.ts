@@ -108,7 +108,7 @@ export function evaluate(
       });
     }
   }
-  if (unresolved.size > 0) {
+  if (unresolved.size > 0 && !data.notChecked.some((n) => n.resourceType === 'Medication')) {
     extraNotChecked.push({
       resourceType: 'Medication',
       reason: `${unresolved.size} current medication record(s) point to a Medication that could not be read, so the drug is unknown.`,

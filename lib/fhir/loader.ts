@@ -1,0 +1,192 @@
+// Reads one patient's data for the rules: every search in parallel, every page followed (bounded),
+// Medication references resolved in at most one more parallel wave. A type that fails becomes a
+// notChecked entry with a reason; the others still load.
+import type { CompiledKnowledge } from '../engine/compile';
+import type { NotChecked, PatientData, ReadableType, Truncation } from '../engine/types';
+import { FhirReadError } from './errors';
+import { planSearches, searchUrl } from './queries';
+import type { FhirTransport } from './transport';
+import { medicationKey } from '../engine/medications';
+
+export const DEFAULT_MAX_PAGES = 30;
+
+export const TYPE_LABELS: Record<ReadableType, string> = {
+  Patient: 'Patient details',
+  MedicationStatement: 'Medication statements',
+  MedicationRequest: 'Medication orders',
+  Medication: 'Medication details',
+  Condition: 'Conditions',
+  Observation: 'Lab results',
+};
+
+export interface LoadOptions {
+  readonly maxPages?: number;
+}
+
+interface SearchResult {
+  readonly matches: unknown[];
+  readonly included: unknown[];
+  readonly pagesRead: number;
+  readonly truncated: boolean;
+}
+
+function isObj(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof FhirReadError) return error.message;
+  return 'an unexpected error occurred while reading them';
+}
+
+/** Follows `next` links from the first page; stops at maxPages or when a link repeats. */
+async function searchAll(transport: FhirTransport, first: string, type: ReadableType, maxPages: number): Promise<SearchResult> {
+  const matches: unknown[] = [];
+  const included: unknown[] = [];
+  const seen = new Set<string>();
+  let url: string | undefined = first;
+  let pagesRead = 0;
+  while (url !== undefined) {
+    if (pagesRead >= maxPages) return { matches, included, pagesRead, truncated: true };
+    seen.add(url);
+    const body = await transport.get(url);
+    if (!isObj(body) || body.resourceType !== 'Bundle') {
+      throw new FhirReadError('unexpected', 'the server answered with something other than a search result');
+    }
+    pagesRead++;
+    for (const entry of Array.isArray(body.entry) ? body.entry : []) {
+      if (!isObj(entry) || !isObj(entry.resource)) continue;
+      const resource = entry.resource;
+      const mode = isObj(entry.search) ? entry.search.mode : undefined;
+      if (resource.resourceType === type && mode !== 'include') matches.push(resource);
+      else if (resource.resourceType === 'Medication') included.push(resource);
+    }
+    const next: unknown = Array.isArray(body.link)
+      ? (body.link as unknown[]).find((l) => isObj(l) && l.relation === 'next' && typeof l.url === 'string')
+      : undefined;
+    url = isObj(next) ? String(next.url) : undefined;
+    if (url !== undefined && seen.has(url)) {
+      throw new FhirReadError('paging', `the server’s paging links went round in a loop after ${pagesRead} pages`);
+    }
+  }
+  return { matches, included, pagesRead, truncated: false };
+}
+
+/** Medication references that are neither contained nor already at hand. */
+function missingMedicationIds(
+  records: readonly (fhir4.MedicationStatement | fhir4.MedicationRequest)[],
+  known: ReadonlySet<string>,
+): string[] {
+  const ids = new Set<string>();
+  for (const record of records) {
+    const target = record.medicationReference?.reference;
+    if (typeof target !== 'string' || target.startsWith('#')) continue;
+    const key = medicationKey(target);
+    if (key && !known.has(key)) ids.add(key.slice('Medication/'.length));
+  }
+  return [...ids];
+}
+
+async function metadataTypes(transport: FhirTransport): Promise<Set<string> | undefined> {
+  try {
+    const body = await transport.get('metadata');
+    if (!isObj(body) || body.resourceType !== 'CapabilityStatement' || !Array.isArray(body.rest)) return undefined;
+    const types = new Set<string>();
+    for (const rest of body.rest as unknown[]) {
+      if (!isObj(rest) || !Array.isArray(rest.resource)) continue;
+      for (const r of rest.resource as unknown[]) if (isObj(r) && typeof r.type === 'string') types.add(r.type);
+    }
+    return types;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function loadPatientData(
+  transport: FhirTransport,
+  patientId: string,
+  knowledge: CompiledKnowledge,
+  options: LoadOptions = {},
+): Promise<PatientData> {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const plans = planSearches(knowledge);
+  const notChecked: NotChecked[] = [];
+  const truncated: Truncation[] = [];
+
+  const [patientOutcome, capability, ...searches] = await Promise.all([
+    transport.get(`Patient/${encodeURIComponent(patientId)}`).then(
+      (body) => ({ ok: true as const, body }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+    metadataTypes(transport),
+    ...plans.map((plan) =>
+      searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages).then(
+        (result) => ({ plan, ok: true as const, result }),
+        (error: unknown) => ({ plan, ok: false as const, error }),
+      ),
+    ),
+  ]);
+
+  let patient: fhir4.Patient | undefined;
+  if (patientOutcome.ok && isObj(patientOutcome.body) && patientOutcome.body.resourceType === 'Patient') {
+    patient = patientOutcome.body as unknown as fhir4.Patient;
+  } else {
+    notChecked.push({
+      resourceType: 'Patient',
+      reason: patientOutcome.ok ? 'the server’s answer was not a Patient' : reasonOf(patientOutcome.error),
+    });
+  }
+
+  const byType = new Map<ReadableType, unknown[]>();
+  const medications = new Map<string, fhir4.Medication>();
+  for (const search of searches) {
+    const type = search.plan.resourceType;
+    if (!search.ok) {
+      const unsupported = capability && !capability.has(type);
+      notChecked.push({
+        resourceType: type,
+        reason: unsupported ? 'this FHIR server does not offer them' : reasonOf(search.error),
+      });
+      continue;
+    }
+    byType.set(type, search.result.matches);
+    for (const med of search.result.included) {
+      const m = med as fhir4.Medication;
+      if (typeof m.id === 'string') medications.set(`Medication/${m.id}`, m);
+    }
+    if (search.result.truncated) truncated.push({ resourceType: type, pagesRead: search.result.pagesRead });
+  }
+
+  const statements = (byType.get('MedicationStatement') ?? []) as fhir4.MedicationStatement[];
+  const requests = (byType.get('MedicationRequest') ?? []) as fhir4.MedicationRequest[];
+  const missing = missingMedicationIds([...statements, ...requests], new Set(medications.keys()));
+  const failedReads: string[] = [];
+  await Promise.all(
+    missing.map(async (id) => {
+      try {
+        const body = await transport.get(`Medication/${encodeURIComponent(id)}`);
+        if (isObj(body) && body.resourceType === 'Medication') medications.set(`Medication/${id}`, body as unknown as fhir4.Medication);
+        else failedReads.push('the server’s answer was not a Medication');
+      } catch (error) {
+        failedReads.push(reasonOf(error));
+      }
+    }),
+  );
+  if (failedReads.length > 0) {
+    notChecked.push({
+      resourceType: 'Medication',
+      reason: `${failedReads.length} referenced medication(s) could not be read (${failedReads[0]})`,
+    });
+  }
+
+  return {
+    ...(patient ? { patient } : {}),
+    medicationStatements: statements,
+    medicationRequests: requests,
+    medications: [...medications.values()],
+    conditions: (byType.get('Condition') ?? []) as fhir4.Condition[],
+    observations: (byType.get('Observation') ?? []) as fhir4.Observation[],
+    notChecked,
+    truncated,
+  };
+}
