@@ -113,8 +113,15 @@ export function limitFor(
   return fallback === undefined ? undefined : { value: fallback, source: 'default' };
 }
 
-/** True when the value lies beyond the limit; "<3.5" is below a limit of 3.5 because it excludes 3.5. */
+/**
+ * True when the value certainly lies beyond the limit. "<3.5" is below a 3.5 limit (it excludes 3.5);
+ * a comparator pointing away from the limit (">3.0" against a lower limit) says nothing certain.
+ */
 export function beyond(direction: 'low' | 'high', value: number, comparator: string | undefined, limit: number): boolean {
-  if (direction === 'low') return value < limit || (comparator === '<' && value <= limit);
+  if (direction === 'low') {
+    if (comparator === '>' || comparator === '>=') return false;
+    return value < limit || (comparator === '<' && value <= limit);
+  }
+  if (comparator === '<' || comparator === '<=') return false;
   return value > limit || (comparator === '>' && value >= limit);
 }
