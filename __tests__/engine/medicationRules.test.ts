@@ -90,7 +90,7 @@ describe('medication rules', () => {
   it('resolves a contained Medication', () => {
     const statement = medicationStatement(
       { medicationReference: { reference: '#med1' } },
-      { contained: [{ resourceType: 'Medication', id: 'med1', code: rxConcept('197361', 'Amlodipine 5 MG Oral Tablet') }] },
+      { contained: [{ resourceType: 'Medication', id: 'med1', code: rxConcept('197361', 'Amlodipine 5 MG Oral Tablet') } as fhir4.Medication] },
     );
     const result = evaluate(knowledge(), data({ medicationStatements: [statement] }), NOW);
     expect(result.findings.map((f) => [f.ruleId, f.matchedBy, f.evidence[0]?.name])).toEqual([

@@ -120,6 +120,8 @@ export interface KnowledgeBase {
 export interface NotChecked {
   readonly resourceType: ReadableType;
   readonly reason: string;
+  /** HTTP status, when the server answered with one (401 means the session has expired). */
+  readonly status?: number;
 }
 
 /** A search that hit the page limit: results beyond it were not read. */

@@ -39,6 +39,10 @@ function reasonOf(error: unknown): string {
   return 'an unexpected error occurred while reading them';
 }
 
+function statusOf(error: unknown): { status?: number } {
+  return error instanceof FhirReadError && error.status !== undefined ? { status: error.status } : {};
+}
+
 /** Follows `next` links from the first page; stops at maxPages or when a link repeats. */
 async function searchAll(transport: FhirTransport, first: string, type: ReadableType, maxPages: number): Promise<SearchResult> {
   const matches: unknown[] = [];
@@ -134,6 +138,7 @@ export async function loadPatientData(
     notChecked.push({
       resourceType: 'Patient',
       reason: patientOutcome.ok ? 'the server’s answer was not a Patient' : reasonOf(patientOutcome.error),
+      ...(patientOutcome.ok ? {} : statusOf(patientOutcome.error)),
     });
   }
 
@@ -146,6 +151,7 @@ export async function loadPatientData(
       notChecked.push({
         resourceType: type,
         reason: unsupported ? 'this FHIR server does not offer them' : reasonOf(search.error),
+        ...statusOf(search.error),
       });
       continue;
     }

@@ -1,0 +1,34 @@
+// The rules in the order the sidebar lists them. Light (no value sets), so the launch page can
+// derive its scopes from it without pulling value-set expansions into its bundle.
+import type { Rule } from '../../lib/engine/types';
+import addisonsDisease from './addisons-disease';
+import calciumChannelBlocker from './calcium-channel-blocker';
+import diabetes from './diabetes';
+import diuretic from './diuretic';
+import highSodium from './high-sodium';
+import insulin from './insulin';
+import liverDisease from './liver-disease';
+import lowMagnesium from './low-magnesium';
+import lowPotassium from './low-potassium';
+import lowSodium from './low-sodium';
+import parkinsonsDisease from './parkinsons-disease';
+import peripheralArteryDisease from './peripheral-artery-disease';
+import pregnancy from './pregnancy';
+
+/** Rules in the order the sidebar lists them. */
+export const rules: readonly Rule[] = [
+  calciumChannelBlocker,
+  diuretic,
+  insulin,
+  peripheralArteryDisease,
+  diabetes,
+  addisonsDisease,
+  parkinsonsDisease,
+  liverDisease,
+  pregnancy,
+  lowPotassium,
+  lowSodium,
+  highSodium,
+  lowMagnesium,
+];
+

@@ -1,0 +1,38 @@
+// Every value set the rules name, keyed by its id (the file name without .json).
+import type { ValueSetResource } from '../../lib/engine/types';
+import addisonsDiseaseVs from './addisons-disease.json';
+import addisonsDiseaseExcludedVs from './addisons-disease-excluded.json';
+import calciumChannelBlockersVs from './calcium-channel-blockers.json';
+import diabetesVs from './diabetes.json';
+import diabetesExcludedVs from './diabetes-excluded.json';
+import diureticsVs from './diuretics-potassium-losing.json';
+import insulinsVs from './insulins.json';
+import liverDiseaseVs from './liver-disease.json';
+import liverDiseaseExcludedVs from './liver-disease-excluded.json';
+import parkinsonsDiseaseVs from './parkinsons-disease.json';
+import parkinsonsDiseaseExcludedVs from './parkinsons-disease-excluded.json';
+import peripheralArteryDiseaseVs from './peripheral-artery-disease.json';
+import pregnancyVs from './pregnancy.json';
+import pregnancyEndedVs from './pregnancy-ended.json';
+
+const valueSetList = [
+  addisonsDiseaseVs,
+  addisonsDiseaseExcludedVs,
+  calciumChannelBlockersVs,
+  diabetesVs,
+  diabetesExcludedVs,
+  diureticsVs,
+  insulinsVs,
+  liverDiseaseVs,
+  liverDiseaseExcludedVs,
+  parkinsonsDiseaseVs,
+  parkinsonsDiseaseExcludedVs,
+  peripheralArteryDiseaseVs,
+  pregnancyVs,
+  pregnancyEndedVs,
+] as readonly ValueSetResource[];
+
+export const valueSets: Readonly<Record<string, ValueSetResource>> = Object.fromEntries(
+  valueSetList.map((vs) => [vs.id ?? '', vs]),
+);
+
