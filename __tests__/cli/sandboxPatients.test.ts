@@ -1,0 +1,87 @@
+// Runs the findings logic over the real SMART sandbox bundles in ../shared/reference (when present).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { findingsFromBundle } from '../../lib/findings';
+
+const DIR = path.resolve(__dirname, '../../../shared/reference/sandbox-patients');
+const present = existsSync(DIR);
+const describeIfPresent = present ? describe : describe.skip;
+// The sandbox data ends in spring 2021; evaluate as of a date just after it.
+const AS_OF = new Date('2021-06-01T00:00:00Z');
+
+const EXPECTED: Record<string, { name: string; rules: string[] }> = {
+  '132f48ba-1d72-4e0c-a220-91786d7501aa': { name: 'Neva Hyatt: insulin and diabetes; her pregnancy is resolved', rules: ['insulin', 'diabetes'] },
+  '43400618-8533-406d-8303-af7cc5714549': { name: 'Maple Emmerich: current normal pregnancy; prediabetes does not count', rules: ['pregnancy'] },
+  '6234b038-fa0d-476f-b373-6c22de018cf7': { name: 'Tommy Friesen: Lasix; prediabetes only', rules: ['diuretic'] },
+  '718413e0-9b98-4c34-9575-fdb4e5179738': { name: 'Stephenie Schowalter: HCTZ during a current pregnancy', rules: ['diuretic', 'pregnancy'] },
+  '87a339d0-8cae-418e-89c7-8651e6aab3c6': { name: 'Danae Kshlerin: diabetes', rules: ['diabetes'] },
+  '948e608d-e408-4788-8cf2-8157c49c2940': { name: 'Dirk Kuhlman: HCTZ, Humulin, diabetes', rules: ['diuretic', 'insulin', 'diabetes'] },
+  'b2eeab29-a67d-4941-8540-6372911cfc17': { name: 'Clarine O’Keefe: verapamil, diabetes', rules: ['calcium-channel-blocker', 'diabetes'] },
+  'ba18818d-faef-44cd-9744-b12d8973d402': { name: 'Adalberto Hartmann: amlodipine, HCTZ; prediabetes only', rules: ['calcium-channel-blocker', 'diuretic'] },
+  'd78af07c-9cb9-4f31-9b11-c45a28f2eec8': { name: 'Clemente Kreiger: nothing relevant', rules: [] },
+  'dbf9798e-4b52-4cd9-a9eb-ec36149c859a': { name: 'Addie Tremblay: active HCTZ 25 only; resolved eclampsia', rules: ['diuretic'] },
+  'e4531916-b162-4f4b-90c2-ce37e132b8d4': { name: 'Buster Hoeger: nothing relevant', rules: [] },
+  'ec6a274e-5090-45c9-b153-e40418f6fa3d': { name: 'Parker Casper (deceased): amlodipine, verapamil, furosemide, HCTZ, diabetes', rules: ['calcium-channel-blocker', 'diuretic', 'diabetes'] },
+};
+
+function load(id: string): fhir4.Bundle {
+  return JSON.parse(readFileSync(path.join(DIR, `${id}.json`), 'utf8')) as fhir4.Bundle;
+}
+
+describeIfPresent('findings over the SMART sandbox bundles', () => {
+  it('has an expectation for every bundle in the folder', () => {
+    const files = readdirSync(DIR).filter((f) => /^[0-9a-f-]{36}\.json$/.test(f)).map((f) => f.slice(0, -5));
+    expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(Object.entries(EXPECTED))('%s (%s)', (id, expected) => {
+    const output = findingsFromBundle(load(id), AS_OF);
+    expect(output.patient).toBe(`Patient/${id}`);
+    expect(output.findings.map((f) => f.ruleId)).toEqual(expected.rules);
+    expect(output.findings.every((f) => f.matchedBy === 'code')).toBe(true);
+    expect(output.notChecked).toEqual([]);
+  });
+
+  it('does not count Addie Tremblay’s stopped HCTZ 6.25 MG order', () => {
+    const bundle = load('dbf9798e-4b52-4cd9-a9eb-ec36149c859a');
+    const stopped = bundle.entry
+      ?.map((e) => e.resource)
+      .filter((r): r is fhir4.MedicationRequest => r?.resourceType === 'MedicationRequest' && r.status === 'stopped')
+      .filter((r) => r.medicationCodeableConcept?.coding?.some((c) => c.code === '316052'));
+    expect(stopped?.length).toBeGreaterThan(0);
+    const output = findingsFromBundle(bundle, AS_OF);
+    const evidence = output.findings.find((f) => f.ruleId === 'diuretic')?.evidence ?? [];
+    for (const s of stopped ?? []) expect(evidence).not.toContain(`MedicationRequest/${s.id}`);
+    expect(evidence).toHaveLength(1);
+  });
+
+  it('finds no low or high electrolytes (every sandbox value is in range)', () => {
+    for (const id of Object.keys(EXPECTED)) {
+      const rules = findingsFromBundle(load(id), AS_OF).findings.map((f) => f.ruleId);
+      expect(rules.filter((r) => /potassium|sodium|magnesium/.test(r))).toEqual([]);
+    }
+  });
+
+  it('fires low potassium once a real sandbox potassium is edited below 3.5', () => {
+    const bundle = load('6234b038-fa0d-476f-b373-6c22de018cf7');
+    const potassium = bundle.entry
+      ?.map((e) => e.resource)
+      .filter((r): r is fhir4.Observation => r?.resourceType === 'Observation' && !!r.code.coding?.some((c) => c.code === '6298-4'))
+      .sort((a, b) => String(b.effectiveDateTime).localeCompare(String(a.effectiveDateTime)))[0];
+    expect(potassium?.valueQuantity).toBeDefined();
+    if (potassium?.valueQuantity) potassium.valueQuantity.value = 3.1;
+    const output = findingsFromBundle(bundle, AS_OF);
+    expect(output.findings.map((f) => f.ruleId)).toEqual(['diuretic', 'low-potassium']);
+  });
+
+  it('lists the sandbox electrolytes as "no recent result" five years on', () => {
+    const output = findingsFromBundle(load('6234b038-fa0d-476f-b373-6c22de018cf7'), new Date('2026-11-24T00:00:00Z'));
+    expect(output.findings.map((f) => f.ruleId)).toEqual(['diuretic']);
+  });
+});
+
+if (!present) {
+  it('skips the sandbox bundle checks because ../shared/reference is absent', () => {
+    expect(present).toBe(false);
+  });
+}

@@ -1,0 +1,247 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { evaluate } from '../../lib/engine/evaluate';
+import { loadPatientData } from '../../lib/fhir/loader';
+import { createFetchTransport } from '../../lib/fhir/transport';
+import { knowledge } from '../../lib/knowledge';
+import { lab, medicationRequest, NOW, patient, PATIENT_ID, rxConcept, condition } from '../helpers/fhir';
+
+const BASE = 'https://fhir.test/r4';
+
+function searchBundle(resources: fhir4.Resource[], next?: string, included: fhir4.Resource[] = []): fhir4.Bundle {
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(next ? { link: [{ relation: 'next', url: next }] } : {}),
+    entry: [
+      ...resources.map((resource) => ({ resource, search: { mode: 'match' as const } })),
+      ...included.map((resource) => ({ resource, search: { mode: 'include' as const } })),
+    ],
+  };
+}
+
+const capability = (types: string[]) => ({
+  resourceType: 'CapabilityStatement',
+  status: 'active',
+  kind: 'instance',
+  fhirVersion: '4.0.1',
+  format: ['json'],
+  rest: [{ mode: 'server', resource: types.map((type) => ({ type })) }],
+});
+
+const ALL_TYPES = ['Patient', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Condition', 'Observation'];
+const seen: URL[] = [];
+
+/** Default handlers: an empty record for every type; tests override per type. */
+function handlers(overrides: Partial<Record<string, (url: URL) => Response | Promise<Response>>> = {}) {
+  const answer = (type: string) =>
+    http.get(`${BASE}/${type}`, ({ request }) => {
+      const url = new URL(request.url);
+      seen.push(url);
+      if (url.searchParams.get('patient') !== PATIENT_ID) return HttpResponse.json(searchBundle([]));
+      return overrides[type]?.(url) ?? HttpResponse.json(searchBundle([]));
+    });
+  return [
+    http.get(`${BASE}/metadata`, () => HttpResponse.json(capability(ALL_TYPES))),
+    http.get(`${BASE}/Patient/${PATIENT_ID}`, () => overrides.Patient?.(new URL(`${BASE}/Patient`)) ?? HttpResponse.json(patient())),
+    answer('MedicationStatement'),
+    answer('MedicationRequest'),
+    answer('Condition'),
+    answer('Observation'),
+  ];
+}
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  seen.length = 0;
+});
+afterAll(() => server.close());
+
+const transport = () => createFetchTransport({ baseUrl: BASE, token: () => 'test-token', sleep: async () => {} });
+const load = (maxPages?: number) =>
+  loadPatientData(transport(), PATIENT_ID, knowledge(), maxPages !== undefined ? { maxPages } : {});
+
+describe('loadPatientData', () => {
+  it('asks for Observations by the rules’ LOINC codes, newest first, and medications by status with _include', async () => {
+    server.use(...handlers());
+    await load();
+    const obs = seen.find((u) => u.pathname.endsWith('/Observation'));
+    expect(obs?.searchParams.get('code')?.split(',').sort()).toEqual(
+      ['19123-9', '2601-3', '2823-3', '2947-0', '2951-2', '6298-4'].map((c) => `http://loinc.org|${c}`).sort(),
+    );
+    expect(obs?.searchParams.get('_sort')).toBe('-date');
+    const mr = seen.find((u) => u.pathname.endsWith('/MedicationRequest'));
+    expect(mr?.searchParams.get('status')).toBe('active');
+    expect(mr?.searchParams.get('_include')).toBe('MedicationRequest:medication');
+    const ms = seen.find((u) => u.pathname.endsWith('/MedicationStatement'));
+    expect(ms?.searchParams.get('status')).toBe('active,intended');
+  });
+
+  it('follows next links over several pages', async () => {
+    const pages = [
+      [lab('2823-3', 4.2, 'mmol/L'), lab('2951-2', 140, 'mmol/L')],
+      [lab('2823-3', 4.0, 'mmol/L')],
+      [lab('19123-9', 2.0, 'mg/dL')],
+    ];
+    server.use(
+      ...handlers({
+        Observation: (url) => {
+          const page = Number(url.searchParams.get('page') ?? '0');
+          const next = page + 1 < pages.length ? `${BASE}/Observation?patient=${PATIENT_ID}&page=${page + 1}` : undefined;
+          return HttpResponse.json(searchBundle(pages[page] ?? [], next));
+        },
+      }),
+    );
+    const data = await load();
+    expect(data.observations).toHaveLength(4);
+    expect(data.notChecked).toEqual([]);
+    expect(data.truncated).toEqual([]);
+  });
+
+  it('stops at the page limit and reports the truncation', async () => {
+    server.use(
+      ...handlers({
+        Observation: (url) => {
+          const page = Number(url.searchParams.get('page') ?? '0');
+          return HttpResponse.json(searchBundle([lab('2823-3', 4, 'mmol/L')], `${BASE}/Observation?patient=${PATIENT_ID}&page=${page + 1}`));
+        },
+      }),
+    );
+    const data = await load(3);
+    expect(data.observations).toHaveLength(3);
+    expect(data.truncated).toEqual([{ resourceType: 'Observation', pagesRead: 3 }]);
+  });
+
+  it('reports a next link that loops as not checked', async () => {
+    server.use(
+      ...handlers({
+        Condition: () => HttpResponse.json(searchBundle([], `${BASE}/Condition?patient=${PATIENT_ID}&_count=200`)),
+      }),
+    );
+    const data = await load();
+    expect(data.notChecked).toEqual([expect.objectContaining({ resourceType: 'Condition', reason: expect.stringMatching(/loop/) })]);
+  });
+
+  it('refuses a next link that points to another server (the token must not leave)', async () => {
+    server.use(...handlers({ Condition: () => HttpResponse.json(searchBundle([], 'https://evil.test/Condition?page=2')) }));
+    const data = await load();
+    expect(data.notChecked[0]?.resourceType).toBe('Condition');
+    expect(data.notChecked[0]?.reason).toMatch(/outside/);
+  });
+
+  it('uses _include’d Medications and reads the missing ones once each', async () => {
+    const included: fhir4.Medication = { resourceType: 'Medication', id: 'inc', code: rxConcept('315971', 'Lasix 40mg') };
+    const byRef = (id: string): fhir4.MedicationRequest =>
+      medicationRequest(rxConcept(undefined, ''), { medicationCodeableConcept: undefined, medicationReference: { reference: `Medication/${id}` } });
+    let reads = 0;
+    server.use(
+      ...handlers({
+        MedicationRequest: () => HttpResponse.json(searchBundle([byRef('inc'), byRef('ext'), byRef('ext')], undefined, [included])),
+      }),
+      http.get(`${BASE}/Medication/ext`, () => {
+        reads++;
+        return HttpResponse.json({ resourceType: 'Medication', id: 'ext', code: rxConcept('197361', 'Amlodipine 5 MG Oral Tablet') });
+      }),
+    );
+    const data = await load();
+    expect(reads).toBe(1);
+    const result = evaluate(knowledge(), data, NOW);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['calcium-channel-blocker', 'diuretic']);
+  });
+
+  it('resolves contained Medications without any extra request', async () => {
+    const contained = medicationRequest(rxConcept(undefined, ''), {
+      medicationCodeableConcept: undefined,
+      medicationReference: { reference: '#m' },
+      contained: [{ resourceType: 'Medication', id: 'm', code: rxConcept('106892', 'Humulin 70/30') } as fhir4.Medication],
+    });
+    server.use(...handlers({ MedicationRequest: () => HttpResponse.json(searchBundle([contained])) }));
+    const data = await load();
+    expect(evaluate(knowledge(), data, NOW).findings.map((f) => f.ruleId)).toEqual(['insulin']);
+  });
+
+  it.each([
+    ['403', () => new HttpResponse(null, { status: 403 }), /denied \(403\)/],
+    ['404', () => new HttpResponse(null, { status: 404 }), /404/],
+    ['500', () => new HttpResponse('oops', { status: 500 }), /internal error \(500\)/],
+    [
+      'an OperationOutcome',
+      () => HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Scope missing' }] }, { status: 403 }),
+      /Scope missing/,
+    ],
+    ['malformed JSON', () => new HttpResponse('{"resourceType": "Bund', { status: 200, headers: { 'Content-Type': 'application/fhir+json' } }), /not valid JSON/],
+    ['an HTML page with status 200', () => new HttpResponse('<html>Login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } }), /not valid JSON/],
+    ['an OperationOutcome with status 200', () => HttpResponse.json({ resourceType: 'OperationOutcome', issue: [] }), /other than a search result/],
+  ])('turns %s on Observation into a notChecked entry and still loads the rest', async (_label, respond, reason) => {
+    server.use(
+      ...handlers({
+        Observation: respond,
+        Condition: () => HttpResponse.json(searchBundle([condition([{ system: 'sct', code: '44054006', display: 'Diabetes' }])])),
+      }),
+    );
+    const data = await load();
+    expect(data.notChecked).toEqual([expect.objectContaining({ resourceType: 'Observation', reason: expect.stringMatching(reason) })]);
+    const result = evaluate(knowledge(), data, NOW);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['diabetes']);
+    expect(result.notChecked[0]?.affectedRules).toEqual(['low-potassium', 'low-sodium', 'high-sodium', 'low-magnesium']);
+  });
+
+  it('says a type is not offered when the search fails and the CapabilityStatement lacks it', async () => {
+    server.use(
+      http.get(`${BASE}/metadata`, () => HttpResponse.json(capability(ALL_TYPES.filter((t) => t !== 'MedicationStatement')))),
+      ...handlers({ MedicationStatement: () => new HttpResponse(null, { status: 400 }) }),
+    );
+    const data = await load();
+    expect(data.notChecked).toEqual([{ resourceType: 'MedicationStatement', reason: 'this FHIR server does not offer them', status: 400 }]);
+  });
+
+  it('retries a 429 honouring Retry-After, then succeeds', async () => {
+    let calls = 0;
+    server.use(
+      ...handlers({
+        Condition: () => {
+          calls++;
+          return calls === 1
+            ? new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } })
+            : HttpResponse.json(searchBundle([]));
+        },
+      }),
+    );
+    const data = await load();
+    expect(calls).toBe(2);
+    expect(data.notChecked).toEqual([]);
+  });
+
+  it('reports a timeout as not checked', async () => {
+    server.use(
+      ...handlers({
+        Condition: async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          return HttpResponse.json(searchBundle([]));
+        },
+      }),
+    );
+    const data = await loadPatientData(
+      createFetchTransport({ baseUrl: BASE, timeoutMs: 50 }),
+      PATIENT_ID,
+      knowledge(),
+    );
+    expect(data.notChecked).toEqual([expect.objectContaining({ resourceType: 'Condition', reason: expect.stringMatching(/did not answer/) })]);
+  });
+
+  it('sends the bearer token only in the Authorization header', async () => {
+    let auth: string | null = null;
+    server.use(
+      http.get(`${BASE}/Patient/${PATIENT_ID}`, ({ request }) => {
+        auth = request.headers.get('Authorization');
+        return HttpResponse.json(patient());
+      }),
+      ...handlers(),
+    );
+    await load();
+    expect(auth).toBe('Bearer test-token');
+    expect(seen.every((u) => !u.toString().includes('test-token'))).toBe(true);
+  });
+});
