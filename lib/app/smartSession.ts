@@ -12,8 +12,11 @@ async function fhir(): Promise<FhirModule> {
 
 export class LaunchError extends Error {}
 
-/** Checks the launch parameters and starts SMART authorization (PKCE S256 always). */
-export async function startLaunch(search: URLSearchParams): Promise<void> {
+/**
+ * Checks the launch parameters and starts SMART authorization (PKCE S256 always). With
+ * `noRedirect` it returns the authorize URL instead of navigating (used by tests).
+ */
+export async function startLaunch(search: URLSearchParams, options: { noRedirect?: boolean } = {}): Promise<string | void> {
   const iss = search.get('iss');
   const launch = search.get('launch');
   if (!iss) throw new LaunchError('The launch has no "iss" parameter: open the app from your EHR, or add ?iss=FHIR_BASE_URL.');
@@ -29,7 +32,7 @@ export async function startLaunch(search: URLSearchParams): Promise<void> {
   }
   const config = readConfig();
   const FHIR = await fhir();
-  await FHIR.oauth2.authorize({
+  return FHIR.oauth2.authorize({
     iss,
     ...(launch ? { launch } : {}),
     clientId: config.clientId,
@@ -38,6 +41,7 @@ export async function startLaunch(search: URLSearchParams): Promise<void> {
     // Send an S256 challenge even to servers that do not advertise it: every launch uses PKCE.
     pkceMode: 'unsafeV1',
     completeInTarget: true,
+    ...(options.noRedirect ? { noRedirect: true } : {}),
   });
 }
 
