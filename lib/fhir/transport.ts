@@ -68,7 +68,7 @@ export function createFetchTransport(options: FetchTransportOptions): FhirTransp
       const response = await doFetch(url, { headers, signal: controller.signal, cache: 'no-store' });
       const text = await response.text();
       return { response, text };
-    } catch (error) {
+    } catch {
       if (controller.signal.aborted) {
         throw new FhirReadError('timeout', `the server did not answer within ${Math.round(timeoutMs / 1000)} s`);
       }
