@@ -45,7 +45,7 @@ describeIfPresent('findings over the SMART sandbox bundles', () => {
   it('does not count Addie Tremblay’s stopped HCTZ 6.25 MG order', () => {
     const bundle = load('dbf9798e-4b52-4cd9-a9eb-ec36149c859a');
     const stopped = bundle.entry
-      ?.map((e) => e.resource)
+      ?.map((e) => e.resource as fhir4.FhirResource | undefined)
       .filter((r): r is fhir4.MedicationRequest => r?.resourceType === 'MedicationRequest' && r.status === 'stopped')
       .filter((r) => r.medicationCodeableConcept?.coding?.some((c) => c.code === '316052'));
     expect(stopped?.length).toBeGreaterThan(0);
@@ -65,7 +65,7 @@ describeIfPresent('findings over the SMART sandbox bundles', () => {
   it('fires low potassium once a real sandbox potassium is edited below 3.5', () => {
     const bundle = load('6234b038-fa0d-476f-b373-6c22de018cf7');
     const potassium = bundle.entry
-      ?.map((e) => e.resource)
+      ?.map((e) => e.resource as fhir4.FhirResource | undefined)
       .filter((r): r is fhir4.Observation => r?.resourceType === 'Observation' && !!r.code.coding?.some((c) => c.code === '6298-4'))
       .sort((a, b) => String(b.effectiveDateTime).localeCompare(String(a.effectiveDateTime)))[0];
     expect(potassium?.valueQuantity).toBeDefined();

@@ -1,0 +1,241 @@
+// Demo patients written for the built-in demo EHR. Dates are relative to `now`, so the demo never
+// goes stale. Each patient exercises rules positively or negatively; `summary` says which.
+const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const SCT = 'http://snomed.info/sct';
+const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+const LOINC = 'http://loinc.org';
+const DAY = 86_400_000;
+
+export interface DemoPatient {
+  readonly id: string;
+  readonly summary: string;
+  /** Rule ids the sidebar must show for this patient. */
+  readonly expected: readonly string[];
+  readonly resources: (now: Date) => fhir4.FhirResource[];
+}
+
+const ago = (now: Date, days: number) => new Date(now.getTime() - days * DAY).toISOString();
+const dateAgo = (now: Date, days: number) => ago(now, days).slice(0, 10);
+
+function person(id: string, given: string, family: string, gender: 'male' | 'female', birthDate: string, extra: Partial<fhir4.Patient> = {}): fhir4.Patient {
+  return { resourceType: 'Patient', id, name: [{ use: 'official', given: [given], family }], gender, birthDate, ...extra };
+}
+
+const subject = (pid: string) => ({ reference: `Patient/${pid}` });
+
+function order(pid: string, id: string, code: string | undefined, display: string, authored: string, extra: Partial<fhir4.MedicationRequest> = {}): fhir4.MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest', id, status: 'active', intent: 'order', subject: subject(pid), authoredOn: authored,
+    medicationCodeableConcept: code ? { coding: [{ system: RX, code, display }], text: display } : { text: display },
+    ...extra,
+  };
+}
+
+function problem(pid: string, id: string, system: string, code: string, display: string, onset: string, extra: Partial<fhir4.Condition> = {}): fhir4.Condition {
+  return {
+    resourceType: 'Condition', id, subject: subject(pid), onsetDateTime: onset,
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'problem-list-item' }] }],
+    code: { coding: [{ system, code, display }], text: display },
+    ...extra,
+  };
+}
+
+function result(pid: string, id: string, loinc: string, display: string, value: number, unit: string, when: string, extra: Partial<fhir4.Observation> = {}): fhir4.Observation {
+  return {
+    resourceType: 'Observation', id, status: 'final', subject: subject(pid), effectiveDateTime: when,
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+    code: { coding: [{ system: LOINC, code: loinc, display }], text: display },
+    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+    ...extra,
+  };
+}
+
+const K = ['2823-3', 'Potassium [Moles/volume] in Serum or Plasma'] as const;
+const NA = ['2951-2', 'Sodium [Moles/volume] in Serum or Plasma'] as const;
+const MG = ['19123-9', 'Magnesium [Mass/volume] in Serum or Plasma'] as const;
+
+export const demoPatients: readonly DemoPatient[] = [
+  {
+    id: 'demo-ccb',
+    summary: 'Amlodipine order; normal electrolytes',
+    expected: ['calcium-channel-blocker'],
+    resources: (now) => [
+      person('demo-ccb', 'Rosa', 'Delgado', 'female', '1958-03-14'),
+      order('demo-ccb', 'ccb-mr1', '197361', 'Amlodipine 5 MG Oral Tablet', dateAgo(now, 200)),
+      result('demo-ccb', 'ccb-k1', ...K, 4.3, 'mmol/L', ago(now, 20)),
+    ],
+  },
+  {
+    id: 'demo-diuretic',
+    summary: 'Furosemide order and a low potassium (linked: potassium loss)',
+    expected: ['diuretic', 'low-potassium'],
+    resources: (now) => [
+      person('demo-diuretic', 'Walter', 'Hughes', 'male', '1949-11-02'),
+      order('demo-diuretic', 'diu-mr1', '313988', 'Furosemide 40 MG Oral Tablet', dateAgo(now, 120)),
+      result('demo-diuretic', 'diu-k0', ...K, 4.0, 'mmol/L', ago(now, 90)),
+      result('demo-diuretic', 'diu-k1', ...K, 3.1, 'mmol/L', ago(now, 6), {
+        referenceRange: [{ low: { value: 3.5, unit: 'mmol/L', system: 'http://unitsofmeasure.org', code: 'mmol/L' }, high: { value: 5.1, unit: 'mmol/L' } }],
+        interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'L' }] }],
+      }),
+    ],
+  },
+  {
+    id: 'demo-insulin',
+    summary: 'Insulin as MedicationStatement with medicationReference; type 2 diabetes; low magnesium',
+    expected: ['insulin', 'diabetes', 'low-magnesium'],
+    resources: (now) => [
+      person('demo-insulin', 'Priya', 'Natarajan', 'female', '1966-07-21'),
+      { resourceType: 'Medication', id: 'med-glargine', code: { coding: [{ system: RX, code: '274783', display: 'insulin glargine' }], text: 'Insulin glargine 100 unit/mL (Lantus SoloStar)' } },
+      {
+        resourceType: 'MedicationStatement', id: 'ins-ms1', status: 'active', subject: subject('demo-insulin'),
+        medicationReference: { reference: 'Medication/med-glargine' }, effectivePeriod: { start: dateAgo(now, 700) }, dateAsserted: dateAgo(now, 30),
+      },
+      {
+        resourceType: 'MedicationStatement', id: 'ins-ms2', status: 'active', subject: subject('demo-insulin'),
+        medicationReference: { reference: '#metformin' },
+        contained: [{ resourceType: 'Medication', id: 'metformin', code: { coding: [{ system: RX, code: '860975', display: 'metformin hydrochloride 500 MG Oral Tablet' }] } }],
+        effectiveDateTime: dateAgo(now, 900),
+      } as unknown as fhir4.MedicationStatement,
+      problem('demo-insulin', 'ins-c1', ICD, 'E11.9', 'Type 2 diabetes mellitus without complications', dateAgo(now, 2000)),
+      result('demo-insulin', 'ins-mg1', ...MG, 1.4, 'mg/dL', ago(now, 14)),
+    ],
+  },
+  {
+    id: 'demo-pad',
+    summary: 'Peripheral artery disease with claudication; coronary disease (does not count)',
+    expected: ['peripheral-artery-disease'],
+    resources: (now) => [
+      person('demo-pad', 'George', 'Okafor', 'male', '1952-01-30'),
+      problem('demo-pad', 'pad-c1', ICD, 'I70.213', 'Atherosclerosis of native arteries of extremities with intermittent claudication, bilateral legs', dateAgo(now, 500)),
+      problem('demo-pad', 'pad-c2', ICD, 'I25.10', 'Atherosclerotic heart disease of native coronary artery without angina pectoris', dateAgo(now, 1500)),
+    ],
+  },
+  {
+    id: 'demo-addison',
+    summary: "Addison's disease and a low sodium",
+    expected: ['addisons-disease', 'low-sodium'],
+    resources: (now) => [
+      person('demo-addison', 'Helen', 'Brooks', 'female', '1975-09-09'),
+      problem('demo-addison', 'add-c1', SCT, '363732003', "Addison's disease", dateAgo(now, 3000)),
+      result('demo-addison', 'add-na1', ...NA, 131, 'mmol/L', ago(now, 3)),
+    ],
+  },
+  {
+    id: 'demo-parkinson',
+    summary: "Parkinson's disease",
+    expected: ['parkinsons-disease'],
+    resources: (now) => [
+      person('demo-parkinson', 'Martin', 'Keller', 'male', '1944-05-17'),
+      problem('demo-parkinson', 'pk-c1', SCT, '49049000', "Parkinson's disease", dateAgo(now, 2500)),
+    ],
+  },
+  {
+    id: 'demo-liver',
+    summary: 'Alcoholic cirrhosis; resolved acute hepatitis A (does not count)',
+    expected: ['liver-disease'],
+    resources: (now) => [
+      person('demo-liver', 'Dana', 'Whitfield', 'female', '1963-12-01'),
+      problem('demo-liver', 'liv-c1', ICD, 'K70.30', 'Alcoholic cirrhosis of liver without ascites', dateAgo(now, 800)),
+      problem('demo-liver', 'liv-c2', ICD, 'B15.9', 'Hepatitis A without hepatic coma', dateAgo(now, 9000)),
+    ],
+  },
+  {
+    id: 'demo-pregnancy',
+    summary: 'Current pregnancy, second trimester',
+    expected: ['pregnancy'],
+    resources: (now) => [
+      person('demo-pregnancy', 'Sofia', 'Marin', 'female', '1994-04-25'),
+      problem('demo-pregnancy', 'preg-c1', SCT, '72892002', 'Normal pregnancy', dateAgo(now, 150)),
+    ],
+  },
+  {
+    id: 'demo-units',
+    summary: 'Labs in other units: potassium in mEq/L, magnesium in mmol/L; high sodium',
+    expected: ['low-potassium', 'high-sodium', 'low-magnesium'],
+    resources: (now) => [
+      person('demo-units', 'Tomasz', 'Nowak', 'male', '1970-08-08'),
+      result('demo-units', 'un-k1', ...K, 3.2, 'meq/L', ago(now, 9), { valueQuantity: { value: 3.2, unit: 'mEq/L', system: 'http://unitsofmeasure.org', code: 'meq/L' } }),
+      result('demo-units', 'un-mg1', '2601-3', 'Magnesium [Moles/volume] in Serum or Plasma', 0.6, 'mmol/L', ago(now, 9)),
+      result('demo-units', 'un-na1', ...NA, 149, 'mmol/L', ago(now, 9)),
+    ],
+  },
+  {
+    id: 'demo-negatives',
+    summary: 'Negatives only: stopped HCTZ, spironolactone alone, prediabetes, miscarriage',
+    expected: [],
+    resources: (now) => [
+      person('demo-negatives', 'Lena', 'Fischer', 'female', '1988-02-11'),
+      order('demo-negatives', 'neg-mr1', '310798', 'Hydrochlorothiazide 25 MG Oral Tablet', dateAgo(now, 400), { status: 'stopped' }),
+      order('demo-negatives', 'neg-mr2', '313096', 'spironolactone 25 MG Oral Tablet', dateAgo(now, 100)),
+      problem('demo-negatives', 'neg-c1', SCT, '15777000', 'Prediabetes', dateAgo(now, 700)),
+      problem('demo-negatives', 'neg-c2', SCT, '19169002', 'Miscarriage in first trimester', dateAgo(now, 300)),
+      result('demo-negatives', 'neg-k1', ...K, 4.4, 'mmol/L', ago(now, 30)),
+    ],
+  },
+  {
+    id: 'demo-stale',
+    summary: 'Low potassium 14 months ago and nothing since (no recent result)',
+    expected: [],
+    resources: (now) => [
+      person('demo-stale', 'Arthur', 'Penn', 'male', '1956-06-30'),
+      result('demo-stale', 'st-k1', ...K, 2.9, 'mmol/L', ago(now, 425)),
+    ],
+  },
+  {
+    id: 'demo-nothing',
+    summary: 'Nothing relevant: asthma, normal labs',
+    expected: [],
+    resources: (now) => [
+      person('demo-nothing', 'Grace', 'Liu', 'female', '1990-10-03'),
+      problem('demo-nothing', 'no-c1', SCT, '195967001', 'Asthma', dateAgo(now, 4000)),
+      order('demo-nothing', 'no-mr1', undefined, 'Albuterol 90 mcg/actuation inhaler', dateAgo(now, 60)),
+      result('demo-nothing', 'no-k1', ...K, 4.1, 'mmol/L', ago(now, 40)),
+      result('demo-nothing', 'no-na1', ...NA, 139, 'mmol/L', ago(now, 40)),
+    ],
+  },
+  {
+    id: 'demo-deceased',
+    summary: 'Deceased last month; HCTZ order still active, type 2 diabetes',
+    expected: ['diuretic', 'diabetes'],
+    resources: (now) => [
+      person('demo-deceased', 'Harold', 'Grant', 'male', '1939-02-19', { deceasedDateTime: ago(now, 30) }),
+      order('demo-deceased', 'dec-mr1', '316049', 'Hydrochlorothiazide 25 MG', dateAgo(now, 900)),
+      problem('demo-deceased', 'dec-c1', SCT, '44054006', 'Diabetes mellitus type 2', dateAgo(now, 5000)),
+    ],
+  },
+  {
+    id: 'demo-by-name',
+    summary: 'Uncoded entries matched by name: Cardizem, "Type 2 diabetes"',
+    expected: ['calcium-channel-blocker', 'diabetes'],
+    resources: (now) => [
+      person('demo-by-name', 'Omar', 'Haddad', 'male', '1968-12-24'),
+      order('demo-by-name', 'bn-mr1', undefined, 'Cardizem CD 240 mg capsule', dateAgo(now, 50)),
+      { ...problem('demo-by-name', 'bn-c1', SCT, 'x', 'x', dateAgo(now, 1200)), code: { text: 'Type 2 diabetes' } },
+    ],
+  },
+  {
+    id: 'demo-large',
+    summary: 'Large record: 2,400 electrolyte results over 6 years (12 pages); HCTZ; latest potassium low',
+    expected: ['diuretic', 'low-potassium'],
+    resources: (now) => {
+      const out: fhir4.FhirResource[] = [
+        person('demo-large', 'Beatrice', 'Oyelaran', 'female', '1947-01-05'),
+        {
+          resourceType: 'MedicationStatement', id: 'lg-ms1', status: 'active', subject: subject('demo-large'),
+          medicationCodeableConcept: { coding: [{ system: RX, code: '429503', display: 'Hydrochlorothiazide 12.5 MG' }], text: 'Hydrochlorothiazide 12.5 MG' },
+          effectiveDateTime: dateAgo(now, 2200),
+        },
+      ];
+      for (let i = 0; i < 800; i++) {
+        const when = ago(now, 2 + i * 3);
+        const k = i === 0 ? 3.3 : 3.8 + ((i * 7) % 12) / 10;
+        out.push(result('demo-large', `lg-k${i}`, ...K, Number(k.toFixed(1)), 'mmol/L', when));
+        out.push(result('demo-large', `lg-na${i}`, ...NA, 136 + (i % 8), 'mmol/L', when));
+        out.push(result('demo-large', `lg-mg${i}`, ...MG, 1.8 + (i % 5) / 10, 'mg/dL', when));
+      }
+      return out;
+    },
+  },
+];

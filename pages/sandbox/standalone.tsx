@@ -1,0 +1,13 @@
+// Demo EHR: starts a standalone launch against the demo FHIR server (the picker comes next).
+import type { GetServerSideProps } from 'next';
+import { requestOrigin, sandboxEnabled } from '../../lib/sandbox/enabled';
+
+export const getServerSideProps: GetServerSideProps = async ({ req }) => {
+  if (!sandboxEnabled()) return { notFound: true };
+  const iss = `${requestOrigin(req)}/api/sandbox/fhir`;
+  return { redirect: { destination: `/launch?iss=${encodeURIComponent(iss)}`, permanent: false } };
+};
+
+export default function Standalone() {
+  return null;
+}
