@@ -14,6 +14,9 @@ export interface ApiResponse {
 const SERVED = ['Patient', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Condition', 'Observation'];
 const DEFAULT_COUNT = 50;
 const MAX_COUNT = 200;
+/** medplum's in-memory search costs seconds on thousands of resources, so one search serves all its pages. */
+const SEARCH_CACHE_MS = 60_000;
+const searchCache = new Map<string, { at: number; entries: fhir4.BundleEntry[] }>();
 
 const outcome = (status: number, code: string, text: string): ApiResponse => ({
   status,
@@ -104,16 +107,20 @@ export async function handleFhirGet(path: string, query: URLSearchParams, author
     forward.append(key, value);
   }
   forward.set('patient', `Patient/${patient}`);
-  forward.set('_count', String(count));
-  forward.set('_offset', String(offset));
-  forward.set('_total', 'accurate');
-  const { result, resource } = await call(`/${type}?${forward.toString()}`);
-  if (!resource || resource.resourceType !== 'Bundle') {
-    const text = result.issue?.[0]?.details?.text ?? 'The search failed.';
-    return outcome(400, 'invalid', text);
+  forward.set('_count', '100000');
+  const key = `${type}?${forward.toString()}`;
+  let cached = searchCache.get(key);
+  if (!cached || Date.now() - cached.at > SEARCH_CACHE_MS) {
+    const { result, resource } = await call(`/${key}`);
+    if (!resource || resource.resourceType !== 'Bundle') {
+      const text = result.issue?.[0]?.details?.text ?? 'The search failed.';
+      return outcome(400, 'invalid', text);
+    }
+    cached = { at: Date.now(), entries: (resource as fhir4.Bundle).entry ?? [] };
+    searchCache.set(key, cached);
   }
-  const bundle = resource as fhir4.Bundle;
-  const entries: fhir4.BundleEntry[] = (bundle.entry ?? []).map((e) => ({
+  const all = cached.entries;
+  const entries: fhir4.BundleEntry[] = all.slice(offset, offset + count).map((e) => ({
     fullUrl: `${base}/${e.resource?.resourceType}/${e.resource?.id}`,
     resource: e.resource as fhir4.FhirResource,
     search: { mode: 'match' },
@@ -132,7 +139,7 @@ export async function handleFhirGet(path: string, query: URLSearchParams, author
     }
   }
 
-  const total = bundle.total ?? entries.length;
+  const total = all.length;
   const link: fhir4.BundleLink[] = [{ relation: 'self', url: `${base}/${type}?${query.toString()}` }];
   if (offset + count < total) {
     const next = new URLSearchParams(query);

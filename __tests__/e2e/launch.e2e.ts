@@ -1,0 +1,179 @@
+// End to end in a real browser: every demo patient launched from the demo EHR through SMART
+// authorize and token, the sidebar's findings checked against the patient's expectations.
+import { readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { demoPatients } from '../../lib/sandbox/demoPatients';
+import { launchBrowser } from './browser';
+import { ORIGIN, ROOT } from './server';
+
+const ARTIFACTS = path.join(ROOT, 'test-results');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 380, height: 900 }, bypassCSP: false });
+  return context.newPage();
+}
+
+async function launchFromList(page: Page, name: string, fail = ''): Promise<void> {
+  await page.goto(`${ORIGIN}/sandbox`);
+  const row = page.locator('tr', { has: page.getByRole('rowheader', { name }) });
+  if (fail) await row.locator('select[name=fail]').selectOption(fail);
+  await row.getByRole('button', { name: `Launch for ${name}` }).click();
+  await page.waitForSelector('main.sidebar', { timeout: 30_000 });
+}
+
+const rulesShown = (page: Page) => page.locator('article[data-rule]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+
+function nameOf(id: string): string {
+  const p = demoPatients.find((d) => d.id === id);
+  const patient = p?.resources(new Date()).find((r): r is fhir4.Patient => r.resourceType === 'Patient');
+  return [...(patient?.name?.[0]?.given ?? []), patient?.name?.[0]?.family].join(' ');
+}
+
+describe('EHR launch of every demo patient', () => {
+  it.each(demoPatients.map((p) => [p.id, p.expected] as const))('%s shows exactly %p', async (id, expected) => {
+    const page = await newPage();
+    await launchFromList(page, nameOf(id));
+    expect(page.url()).toBe(`${ORIGIN}/`); // fhirclient removes code and state from the address
+    expect((await rulesShown(page)).sort()).toEqual([...expected].sort());
+    const status = await page.getByRole('status').first().textContent();
+    if (expected.length === 0) expect(status).toMatch(/No documented causes found in the checked data/);
+    else expect(status).toMatch(new RegExp(`${expected.length} documented cause`));
+    await expect(page.getByRole('banner', { name: 'Patient' }).textContent()).resolves.toContain(nameOf(id));
+    if (id === 'demo-stale') await expect(page.getByText(/Potassium: last result/).count()).resolves.toBe(1);
+    if (id === 'demo-deceased') await expect(page.getByText(/^Deceased \d{4}-\d{2}-\d{2}$/).count()).resolves.toBe(1);
+    if (id === 'demo-diuretic' || id === 'demo-units') {
+      await page.screenshot({ path: path.join(ARTIFACTS, `sidebar-${id}.png`), fullPage: true });
+    }
+    await page.context().close();
+  });
+});
+
+describe('launch variants', () => {
+  it('runs framed inside the demo chart, without a patient banner', async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.goto(`${ORIGIN}/sandbox/ehr?patient=demo-diuretic`);
+    const frame = page.frameLocator('iframe[title="Leg cramp factors"]');
+    await frame.locator('main.sidebar').waitFor({ timeout: 30_000 });
+    const rules = await frame.locator('article[data-rule]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+    expect(rules.sort()).toEqual(['diuretic', 'low-potassium']);
+    await expect(frame.getByRole('banner', { name: 'Patient' }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it('shows lab results as not checked when the EHR refuses them, and never the all-clear', async () => {
+    const page = await newPage();
+    await launchFromList(page, nameOf('demo-diuretic'), 'Observation:403');
+    expect(await rulesShown(page)).toEqual(['diuretic']);
+    await expect(page.getByText(/Lab results could not be loaded, so these were not checked/).count()).resolves.toBe(1);
+    await expect(page.getByText('No documented causes found in the checked data.').count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it('standalone launch goes through the patient picker', async () => {
+    const page = await newPage();
+    await page.goto(`${ORIGIN}/sandbox/standalone`);
+    await page.getByRole('link', { name: nameOf('demo-parkinson') }).click();
+    await page.waitForSelector('main.sidebar', { timeout: 30_000 });
+    expect(await rulesShown(page)).toEqual(['parkinsons-disease']);
+    await page.context().close();
+  });
+
+  it('has no serious or critical axe violations on the sidebar', async () => {
+    const page = await newPage();
+    await launchFromList(page, nameOf('demo-units'));
+    await page.addScriptTag({ content: readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+    const results = (await page.evaluate(() => (window as unknown as { axe: { run: () => Promise<unknown> } }).axe.run())) as {
+      violations: { id: string; impact: string | null; nodes: unknown[] }[];
+      passes: unknown[];
+    };
+    const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    console.log(`axe: ${results.passes.length} rules passed, ${results.violations.length} violations (${severe.length} serious/critical): ${results.violations.map((v) => `${v.id}/${v.impact}`).join(', ') || 'none'}`);
+    expect(severe.map((v) => v.id)).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('demo EHR security', () => {
+  async function authorizeCode(challenge: string): Promise<{ code: string; redirectUri: string }> {
+    const launch = await fetch(`${ORIGIN}/api/sandbox/launch?patient=demo-ccb`, { redirect: 'manual' });
+    const launchUrl = new URL(launch.headers.get('location') ?? '', ORIGIN);
+    const redirectUri = `${ORIGIN}/`;
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'leg-cramp-factors',
+      redirect_uri: redirectUri,
+      scope: 'launch patient/Patient.read',
+      state: 'abc',
+      aud: launchUrl.searchParams.get('iss') ?? '',
+      launch: launchUrl.searchParams.get('launch') ?? '',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    const auth = await fetch(`${ORIGIN}/api/sandbox/auth/authorize?${q}`, { redirect: 'manual' });
+    const back = new URL(auth.headers.get('location') ?? '');
+    expect(back.searchParams.get('state')).toBe('abc');
+    return { code: back.searchParams.get('code') ?? '', redirectUri };
+  }
+  const { createHash } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  const verifier = 'v'.repeat(50);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const token = (form: Record<string, string>) =>
+    fetch(`${ORIGIN}/api/sandbox/auth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+
+  it('rejects a wrong PKCE verifier with invalid_grant, and the code cannot be reused', async () => {
+    const { code, redirectUri } = await authorizeCode(challenge);
+    const bad = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'leg-cramp-factors', code_verifier: 'w'.repeat(50) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+    const retry = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'leg-cramp-factors', code_verifier: verifier });
+    expect(retry.status).toBe(400);
+  });
+
+  it('issues a patient-scoped token for the right verifier and refuses other patients', async () => {
+    const { code, redirectUri } = await authorizeCode(challenge);
+    const ok = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'leg-cramp-factors', code_verifier: verifier });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { access_token: string; patient: string; need_patient_banner: boolean; smart_style_url: string };
+    expect(body.patient).toBe('demo-ccb');
+    const get = (p: string, bearer?: string) => fetch(`${ORIGIN}/api/sandbox/fhir/${p}`, bearer ? { headers: { Authorization: `Bearer ${bearer}` } } : {});
+    expect((await get('Patient/demo-ccb', body.access_token)).status).toBe(200);
+    expect((await get('Patient/demo-units', body.access_token)).status).toBe(403);
+    expect((await get('Observation?patient=demo-units', body.access_token)).status).toBe(403);
+    expect((await get('Observation?patient=demo-ccb')).status).toBe(401);
+    expect((await get('Observation?patient=demo-ccb', 'not-a-token')).status).toBe(401);
+  });
+
+  it('answers a token request without a verifier with invalid_request', async () => {
+    const { code, redirectUri } = await authorizeCode(challenge);
+    const res = await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'leg-cramp-factors' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual(expect.objectContaining({ error: 'invalid_request' }));
+  });
+
+  it('serves the large patient over several pages of Observations', async () => {
+    const { code, redirectUri } = await (async () => {
+      const launch = await fetch(`${ORIGIN}/api/sandbox/launch?patient=demo-large`, { redirect: 'manual' });
+      const u = new URL(launch.headers.get('location') ?? '', ORIGIN);
+      const q = new URLSearchParams({ response_type: 'code', client_id: 'c', redirect_uri: `${ORIGIN}/`, scope: 'launch', state: 's', aud: u.searchParams.get('iss') ?? '', launch: u.searchParams.get('launch') ?? '', code_challenge: challenge, code_challenge_method: 'S256' });
+      const auth = await fetch(`${ORIGIN}/api/sandbox/auth/authorize?${q}`, { redirect: 'manual' });
+      const back = new URL(auth.headers.get('location') ?? '');
+      return { code: back.searchParams.get('code') ?? '', redirectUri: `${ORIGIN}/` };
+    })();
+    const t = (await (await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'c', code_verifier: verifier })).json()) as { access_token: string };
+    const first = (await (await fetch(`${ORIGIN}/api/sandbox/fhir/Observation?patient=demo-large&_count=200`, { headers: { Authorization: `Bearer ${t.access_token}` } })).json()) as fhir4.Bundle;
+    expect(first.total).toBe(2400);
+    expect(first.entry).toHaveLength(200);
+    expect(first.link?.some((l) => l.relation === 'next')).toBe(true);
+  });
+});

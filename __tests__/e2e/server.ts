@@ -1,0 +1,35 @@
+// Starts the built app with the demo EHR switched on, on a free loopback port.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const PORT = Number(process.env.E2E_PORT ?? 3123);
+export const ORIGIN = `http://localhost:${PORT}`;
+
+export function build(): void {
+  if (process.env.E2E_SKIP_BUILD === '1' && existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
+  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/next'), ['build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('next build failed');
+}
+
+export async function start(logs: string[]): Promise<ChildProcess> {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
+    cwd: ROOT,
+    env: { ...process.env, SANDBOX_ENABLED: 'true', SANDBOX_ORIGIN: ORIGIN, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${ORIGIN}/api/sandbox/fhir/metadata`);
+      if (r.ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error(`server did not start: ${logs.join('')}`);
+}
