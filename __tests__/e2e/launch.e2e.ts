@@ -48,7 +48,7 @@ describe('EHR launch of every demo patient', () => {
     const status = await page.getByRole('status').first().textContent();
     if (expected.length === 0) expect(status).toMatch(/No documented causes found in the checked data/);
     else expect(status).toMatch(new RegExp(`${expected.length} documented cause`));
-    await expect(page.getByRole('banner', { name: 'Patient' }).textContent()).resolves.toContain(nameOf(id));
+    await expect(page.getByRole('region', { name: 'Patient', exact: true }).textContent()).resolves.toContain(nameOf(id));
     if (id === 'demo-stale') await expect(page.getByText(/Potassium: last result/).count()).resolves.toBe(1);
     if (id === 'demo-deceased') await expect(page.getByText(/^Deceased \d{4}-\d{2}-\d{2}$/).count()).resolves.toBe(1);
     if (id === 'demo-diuretic' || id === 'demo-units') {
@@ -67,7 +67,7 @@ describe('launch variants', () => {
     await frame.locator('main.sidebar').waitFor({ timeout: 30_000 });
     const rules = await frame.locator('article[data-rule]').evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
     expect(rules.sort()).toEqual(['diuretic', 'low-potassium']);
-    await expect(frame.getByRole('banner', { name: 'Patient' }).count()).resolves.toBe(0);
+    await expect(frame.getByRole('region', { name: 'Patient', exact: true }).count()).resolves.toBe(0);
     await page.context().close();
   });
 

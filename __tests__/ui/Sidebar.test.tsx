@@ -84,13 +84,13 @@ describe('Sidebar', () => {
 
   it('shows the deceased date in the banner', () => {
     show({ patient: patient({ deceasedDateTime: '2026-02-21T19:27:45+00:00' }), medicationRequests: [hctz()] });
-    expect(screen.getByRole('banner', { name: 'Patient' })).toHaveTextContent('Deceased 2026-02-21');
-    expect(screen.getByRole('banner', { name: 'Patient' })).toHaveTextContent('Alex Rivera');
+    expect(screen.getByRole('region', { name: 'Patient' })).toHaveTextContent('Deceased 2026-02-21');
+    expect(screen.getByRole('region', { name: 'Patient' })).toHaveTextContent('Alex Rivera');
   });
 
   it('hides the banner when the launch context says need_patient_banner=false', () => {
     show({ medicationRequests: [hctz()] }, { needPatientBanner: false });
-    expect(screen.queryByRole('banner', { name: 'Patient' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Patient' })).not.toBeInTheDocument();
     expect(screen.queryByText('Alex Rivera')).not.toBeInTheDocument();
   });
 

@@ -6,7 +6,7 @@ export function PatientBanner({ patient, now }: { patient: fhir4.Patient; now: D
   const deceased = deceasedDate !== undefined || patient.deceasedBoolean === true;
   const age = ageOn(patient.birthDate, deceasedDate ? new Date(deceasedDate) : now);
   return (
-    <header className="banner" aria-label="Patient">
+    <section className="banner" aria-label="Patient">
       <p className="banner-name">{patientName(patient)}</p>
       <p className="banner-facts">
         {[patient.gender, patient.birthDate ? `born ${patient.birthDate}` : undefined, age !== undefined ? `${age} y` : undefined]
@@ -18,6 +18,6 @@ export function PatientBanner({ patient, now }: { patient: fhir4.Patient; now: D
           Deceased{deceasedDate ? ` ${shortDate(deceasedDate)}` : ''}
         </p>
       ) : null}
-    </header>
+    </section>
   );
 }
