@@ -10,15 +10,6 @@ import { medicationKey } from '../engine/medications';
 
 export const DEFAULT_MAX_PAGES = 30;
 
-export const TYPE_LABELS: Record<ReadableType, string> = {
-  Patient: 'Patient details',
-  MedicationStatement: 'Medication statements',
-  MedicationRequest: 'Medication orders',
-  Medication: 'Medication details',
-  Condition: 'Conditions',
-  Observation: 'Lab results',
-};
-
 export interface LoadOptions {
   readonly maxPages?: number;
 }

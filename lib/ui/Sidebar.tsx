@@ -1,6 +1,7 @@
 // The sidebar: findings grouped by kind, linked mechanisms shown once, gaps shown beside the rules
 // they affect, stale labs, the "ask the patient" list and the disclaimer. "Nothing found" and
 // "not checked" never look alike.
+import { TYPE_WORDS } from '../engine/typeLabels';
 import type { Finding, NotCheckedReport, RuleGroup } from '../engine/types';
 import { FindingCard } from './FindingCard';
 import { plural, shortDate } from './format';
@@ -13,20 +14,12 @@ const GROUPS: { id: RuleGroup; title: string }[] = [
   { id: 'labs', title: 'Lab results' },
 ];
 
-const TYPE_WORDS: Record<string, string> = {
-  Patient: 'Patient details',
-  MedicationStatement: 'Medication statements',
-  MedicationRequest: 'Medication orders',
-  Medication: 'Medication details',
-  Condition: 'Conditions',
-  Observation: 'Lab results',
-};
 
 function NotCheckedNotice({ entry, titles }: { entry: NotCheckedReport; titles: ReadonlyMap<string, string> }) {
   const rules = entry.affectedRules.map((id) => titles.get(id) ?? id);
   return (
     <li className="not-checked">
-      <strong>{TYPE_WORDS[entry.resourceType] ?? entry.resourceType} not checked:</strong> {entry.reason}.
+      <strong>{TYPE_WORDS[entry.resourceType]} not checked:</strong> {entry.reason}.
       {rules.length > 0 ? ` Not fully checked: ${rules.join(', ').toLowerCase()}.` : ''}
     </li>
   );
@@ -80,7 +73,7 @@ export function Sidebar({ model }: { model: SidebarModel }) {
         ) : null}
         {result.truncated.map((t) => (
           <p key={t.resourceType} className="note">
-            Truncated: only the first {t.pagesRead} pages of {TYPE_WORDS[t.resourceType]?.toLowerCase() ?? t.resourceType} were read.
+            Truncated: only the first {t.pagesRead} pages of {TYPE_WORDS[t.resourceType].toLowerCase()} were read.
           </p>
         ))}
       </section>
