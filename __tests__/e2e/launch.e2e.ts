@@ -105,13 +105,13 @@ describe('launch variants', () => {
 });
 
 describe('demo EHR security', () => {
-  async function authorizeCode(challenge: string): Promise<{ code: string; redirectUri: string }> {
-    const launch = await fetch(`${ORIGIN}/api/sandbox/launch?patient=demo-ccb`, { redirect: 'manual' });
+  async function authorizeCode(challenge: string, patient = 'demo-ccb', clientId = 'leg-cramp-factors'): Promise<{ code: string; redirectUri: string }> {
+    const launch = await fetch(`${ORIGIN}/api/sandbox/launch?patient=${patient}`, { redirect: 'manual' });
     const launchUrl = new URL(launch.headers.get('location') ?? '', ORIGIN);
     const redirectUri = `${ORIGIN}/`;
     const q = new URLSearchParams({
       response_type: 'code',
-      client_id: 'leg-cramp-factors',
+      client_id: clientId,
       redirect_uri: redirectUri,
       scope: 'launch patient/Patient.read',
       state: 'abc',
@@ -162,14 +162,7 @@ describe('demo EHR security', () => {
   });
 
   it('serves the large patient over several pages of Observations', async () => {
-    const { code, redirectUri } = await (async () => {
-      const launch = await fetch(`${ORIGIN}/api/sandbox/launch?patient=demo-large`, { redirect: 'manual' });
-      const u = new URL(launch.headers.get('location') ?? '', ORIGIN);
-      const q = new URLSearchParams({ response_type: 'code', client_id: 'c', redirect_uri: `${ORIGIN}/`, scope: 'launch', state: 's', aud: u.searchParams.get('iss') ?? '', launch: u.searchParams.get('launch') ?? '', code_challenge: challenge, code_challenge_method: 'S256' });
-      const auth = await fetch(`${ORIGIN}/api/sandbox/auth/authorize?${q}`, { redirect: 'manual' });
-      const back = new URL(auth.headers.get('location') ?? '');
-      return { code: back.searchParams.get('code') ?? '', redirectUri: `${ORIGIN}/` };
-    })();
+    const { code, redirectUri } = await authorizeCode(challenge, 'demo-large', 'c');
     const t = (await (await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'c', code_verifier: verifier })).json()) as { access_token: string };
     const first = (await (await fetch(`${ORIGIN}/api/sandbox/fhir/Observation?patient=demo-large&_count=200`, { headers: { Authorization: `Bearer ${t.access_token}` } })).json()) as fhir4.Bundle;
     expect(first.total).toBe(2400);

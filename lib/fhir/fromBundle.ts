@@ -1,5 +1,6 @@
 // Turns a FHIR Bundle (any type) holding one patient's record into the engine's PatientData,
 // for the findings command and CDS Hooks prefetch. Bad input throws BadInputError with one line.
+import { isRecord as isObj } from '../engine/text';
 import type { PatientData } from '../engine/types';
 
 export class BadInputError extends Error {
@@ -9,16 +10,8 @@ export class BadInputError extends Error {
   }
 }
 
-function isObj(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const SUBJECT_FIELDS: Record<string, 'subject' | 'patient'> = {
-  MedicationStatement: 'subject',
-  MedicationRequest: 'subject',
-  Condition: 'subject',
-  Observation: 'subject',
-};
+/** The types the engine reads; each names its patient in `subject`. */
+const PATIENT_TYPES = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation']);
 
 export interface BundleData {
   readonly data: PatientData;
@@ -49,10 +42,10 @@ export function patientDataFromBundle(bundle: unknown, patientId?: string): Bund
   if (chosen.fullUrl) refs.add(chosen.fullUrl);
 
   const forPatient = (resource: Record<string, unknown>): boolean => {
-    const field = SUBJECT_FIELDS[String(resource.resourceType)];
-    const ref = field ? resource[field] : undefined;
+    const ref = PATIENT_TYPES.has(String(resource.resourceType)) ? resource.subject : undefined;
     if (!isObj(ref) || typeof ref.reference !== 'string') return false;
-    return refs.has(ref.reference) || [...refs].some((r) => ref.reference === r || String(ref.reference).endsWith(`/${r}`));
+    // Relative, urn:uuid, the Patient entry's fullUrl, or an absolute URL ending in Patient/{id}.
+    return refs.has(ref.reference) || ref.reference.endsWith(`/Patient/${id}`);
   };
 
   const of = <T>(type: string): T[] =>

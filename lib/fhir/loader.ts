@@ -7,6 +7,7 @@ import { FhirReadError } from './errors';
 import { planSearches, searchUrl } from './queries';
 import type { FhirTransport } from './transport';
 import { medicationKey } from '../engine/medications';
+import { isRecord as isObj } from '../engine/text';
 
 export const DEFAULT_MAX_PAGES = 30;
 
@@ -19,10 +20,6 @@ interface SearchResult {
   readonly included: unknown[];
   readonly pagesRead: number;
   readonly truncated: boolean;
-}
-
-function isObj(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function reasonOf(error: unknown): string {
