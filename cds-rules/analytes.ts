@@ -13,6 +13,7 @@ export const analytes = [
     charge: 1,
     defaultLow: 3.5,
     defaultHigh: 5.1,
+    trend: true,
   },
   {
     id: 'sodium',
@@ -23,6 +24,7 @@ export const analytes = [
     charge: 1,
     defaultLow: 135,
     defaultHigh: 145,
+    trend: true,
   },
   {
     id: 'magnesium',
@@ -34,8 +36,24 @@ export const analytes = [
     charge: 2,
     defaultLow: 1.7,
     defaultHigh: 2.2,
+    trend: true,
+  },
+  {
+    id: 'glucose',
+    label: 'Glucose',
+    // 2339-0 blood, 2345-7 serum/plasma (KNOWLEDGE section 3). Read by the hypoglycemia rule only.
+    loinc: ['2339-0', '2345-7'],
+    unit: 'mg/dL',
+    molecularWeight: 180.156,
+  },
+  {
+    id: 'bmi',
+    label: 'Body mass index',
+    // 39156-5 Body mass index (BMI) [Ratio] (KNOWLEDGE section 3). Read by the overweight rule only.
+    loinc: ['39156-5'],
+    unit: 'kg/m2',
   },
 ] as const satisfies readonly Analyte[];
 
 /** Units, written as UCUM codes, that results for these analytes are commonly reported in. */
-export const commonUnits = ['mmol/L', 'meq/L', 'umol/L', 'mmol/dL', 'mg/dL', 'mg/L', 'g/L'] as const;
+export const commonUnits = ['mmol/L', 'meq/L', 'umol/L', 'mmol/dL', 'mg/dL', 'mg/L', 'g/L', 'kg/m2'] as const;

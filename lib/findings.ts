@@ -59,7 +59,7 @@ export async function findingsFromServer(
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new BadInputError('--server must be an http(s) URL');
   const transport = createFetchTransport({ baseUrl: base.toString(), token: () => bearer });
-  const data: PatientData = await loadPatientData(transport, patientId, knowledge());
+  const data: PatientData = await loadPatientData(transport, patientId, knowledge(), { now });
   if (!data.patient) {
     const reason = data.notChecked.find((n) => n.resourceType === 'Patient')?.reason ?? 'unknown reason';
     throw new BadInputError(`Patient/${patientId} could not be read from ${base.origin}: ${reason}`);

@@ -42,6 +42,7 @@ describe('SMART launch', () => {
         'fhirUser',
         'launch',
         'patient/Patient.read',
+        'patient/Procedure.read',
         'patient/MedicationStatement.read',
         'patient/MedicationRequest.read',
         'patient/Medication.read',

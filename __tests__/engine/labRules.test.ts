@@ -163,7 +163,7 @@ describe('linked findings', () => {
       NOW,
     );
     expect(result.linked).toEqual([
-      expect.objectContaining({ linkId: 'diabetes-electrolytes', ruleIds: ['diabetes', 'low-magnesium', 'low-sodium'] }),
+      expect.objectContaining({ linkId: 'diabetes-electrolytes', ruleIds: ['diabetes', 'low-sodium', 'low-magnesium'] }),
     ]);
   });
 

@@ -29,7 +29,7 @@ const capability = (types: string[]) => ({
   rest: [{ mode: 'server', resource: types.map((type) => ({ type })) }],
 });
 
-const ALL_TYPES = ['Patient', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Condition', 'Observation'];
+const ALL_TYPES = ['Patient', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Condition', 'Observation', 'Procedure'];
 const seen: URL[] = [];
 
 /** Default handlers: an empty record for every type; tests override per type. */
@@ -39,6 +39,12 @@ function handlers(overrides: Partial<Record<string, (url: URL) => Response | Pro
       const url = new URL(request.url);
       seen.push(url);
       if (url.searchParams.get('patient') !== PATIENT_ID) return HttpResponse.json(searchBundle([]));
+      // Observation overrides stand for the electrolyte search (and its pages); the windowed
+      // glucose, BMI and pregnancy searches get an empty answer unless a test says otherwise.
+      const code = url.searchParams.get('code');
+      if (type === 'Observation' && code !== null && !code.includes('2823-3')) {
+        return overrides.WindowedObservation?.(url) ?? HttpResponse.json(searchBundle([]));
+      }
       return overrides[type]?.(url) ?? HttpResponse.json(searchBundle([]));
     });
   return [
@@ -48,6 +54,7 @@ function handlers(overrides: Partial<Record<string, (url: URL) => Response | Pro
     answer('MedicationRequest'),
     answer('Condition'),
     answer('Observation'),
+    answer('Procedure'),
   ];
 }
 
@@ -61,17 +68,29 @@ afterAll(() => server.close());
 
 const transport = () => createFetchTransport({ baseUrl: BASE, token: () => 'test-token', sleep: async () => {} });
 const load = (maxPages?: number) =>
-  loadPatientData(transport(), PATIENT_ID, knowledge(), maxPages !== undefined ? { maxPages } : {});
+  loadPatientData(transport(), PATIENT_ID, knowledge(), { now: NOW, ...(maxPages !== undefined ? { maxPages } : {}) });
 
 describe('loadPatientData', () => {
   it('asks for Observations by the rules’ LOINC codes, newest first, and medications by status with _include', async () => {
     server.use(...handlers());
     await load();
-    const obs = seen.find((u) => u.pathname.endsWith('/Observation'));
-    expect(obs?.searchParams.get('code')?.split(',').sort()).toEqual(
-      ['19123-9', '2601-3', '2823-3', '2947-0', '2951-2', '6298-4'].map((c) => `http://loinc.org|${c}`).sort(),
+    const obs = seen.filter((u) => u.pathname.endsWith('/Observation'));
+    const byCodes = new Map(obs.map((u) => [u.searchParams.get('code')?.split(',').sort().join(','), u] as const));
+    const loinc = (codes: string[]) => codes.map((c) => `http://loinc.org|${c}`).sort().join(',');
+    // Electrolytes: whole history, newest first (the latest result decides however old it is).
+    const electrolytes = byCodes.get(loinc(['19123-9', '2601-3', '2823-3', '2947-0', '2951-2', '6298-4']));
+    expect(electrolytes?.searchParams.get('_sort')).toBe('-date');
+    expect(electrolytes?.searchParams.get('date')).toBeNull();
+    // Windowed criteria ask only for their window, measured back from now.
+    const day = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+    expect(byCodes.get(loinc(['2339-0', '2345-7']))?.searchParams.get('date')).toBe(`ge${day(31)}`);
+    expect(byCodes.get(loinc(['39156-5']))?.searchParams.get('date')).toBe(`ge${day(731)}`);
+    expect(byCodes.get(loinc(['82810-3', '11884-4', '11885-1', '18185-9', '49051-6', '49052-4']))?.searchParams.get('date')).toBe(
+      `ge${day(295)}`,
     );
-    expect(obs?.searchParams.get('_sort')).toBe('-date');
+    expect(obs).toHaveLength(4);
+    const procedure = seen.find((u) => u.pathname.endsWith('/Procedure'));
+    expect(procedure?.searchParams.get('date')).toBe(`ge${day(91)}`);
     const mr = seen.find((u) => u.pathname.endsWith('/MedicationRequest'));
     expect(mr?.searchParams.get('status')).toBe('active');
     expect(mr?.searchParams.get('_include')).toBe('MedicationRequest:medication');
@@ -185,7 +204,9 @@ describe('loadPatientData', () => {
     expect(data.notChecked).toEqual([expect.objectContaining({ resourceType: 'Observation', reason: expect.stringMatching(reason) })]);
     const result = evaluate(knowledge(), data, NOW);
     expect(result.findings.map((f) => f.ruleId)).toEqual(['diabetes']);
-    expect(result.notChecked[0]?.affectedRules).toEqual(['low-potassium', 'low-sodium', 'high-sodium', 'low-magnesium']);
+    expect(result.notChecked[0]?.affectedRules).toEqual([
+      'pregnancy', 'hypoglycemia', 'overweight', 'low-potassium', 'low-sodium', 'high-sodium', 'low-magnesium',
+    ]);
   });
 
   it('says a type is not offered when the search fails and the CapabilityStatement lacks it', async () => {

@@ -70,7 +70,7 @@ describe('Sidebar', () => {
     expect(screen.queryByText('No documented causes found in the checked data.')).not.toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent(/some data was not checked/);
     const labs = screen.getByRole('region', { name: 'Lab results' });
-    expect(labs).toHaveTextContent('Lab results could not be loaded, so these were not checked: low potassium, low sodium, high sodium, low magnesium.');
+    expect(labs).toHaveTextContent('Lab results could not be loaded, so these were not checked: pregnancy, hypoglycemia, overweight, low potassium, low sodium, high sodium, low magnesium.');
     expect(screen.getByRole('list', { name: 'Data not checked' })).toHaveTextContent('access was denied (403)');
   });
 

@@ -1,5 +1,6 @@
 // Rule: a current calcium channel blocker (KNOWLEDGE section 2).
 import type { MedicationRule } from '../../lib/engine/types';
+import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
   id: 'calcium-channel-blocker',
@@ -13,6 +14,7 @@ export default {
     'Isoptin', 'Verelan', 'Plendil', 'Sular', 'Cardene', 'Nymalize', 'Cleviprex', 'DynaCirc', 'Exforge', 'Lotrel',
     'Azor', 'Tribenzor', 'Caduet', 'Tarka', 'Twynsta', 'Prestalia', 'Consensi',
   ],
+  excludeNames: SUPPLY_WORDS,
   cause: {
     section: 'Unopposed Flexion',
     authority: 'the source article (section citing the National Medical Society)',

@@ -1,6 +1,7 @@
 // Rule: a current potassium-losing diuretic (KNOWLEDGE section 2). Potassium-sparing agents alone
 // do not fire: the documented mechanism is potassium loss.
 import type { MedicationRule } from '../../lib/engine/types';
+import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
   id: 'diuretic',
@@ -14,6 +15,7 @@ export default {
     'Diamox', 'Dyazide', 'Maxzide', 'Hyzaar', 'Zestoretic', 'Tenoretic', 'Aldactazide', 'Ziac', 'Edarbyclor',
     'Benicar HCT', 'Diovan HCT', 'Lotensin HCT', 'Micardis HCT', 'Exforge HCT', 'Tribenzor',
   ],
+  excludeNames: SUPPLY_WORDS,
   cause: {
     section: 'Diuretics and Leg Cramping',
     authority: 'the source article',

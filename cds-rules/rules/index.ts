@@ -2,15 +2,21 @@
 // derive its scopes from it without pulling value-set expansions into its bundle.
 import type { Rule } from '../../lib/engine/types';
 import addisonsDisease from './addisons-disease';
+import alcoholUse from './alcohol-use';
 import calciumChannelBlocker from './calcium-channel-blocker';
+import dehydration from './dehydration';
 import diabetes from './diabetes';
 import diuretic from './diuretic';
+import hemodialysis from './hemodialysis';
 import highSodium from './high-sodium';
+import hypoglycemia from './hypoglycemia';
 import insulin from './insulin';
 import liverDisease from './liver-disease';
 import lowMagnesium from './low-magnesium';
 import lowPotassium from './low-potassium';
 import lowSodium from './low-sodium';
+import nerveCompression from './nerve-compression';
+import overweight from './overweight';
 import parkinsonsDisease from './parkinsons-disease';
 import peripheralArteryDisease from './peripheral-artery-disease';
 import pregnancy from './pregnancy';
@@ -26,6 +32,12 @@ export const rules: readonly Rule[] = [
   parkinsonsDisease,
   liverDisease,
   pregnancy,
+  hemodialysis,
+  hypoglycemia,
+  overweight,
+  alcoholUse,
+  nerveCompression,
+  dehydration,
   lowPotassium,
   lowSodium,
   highSodium,

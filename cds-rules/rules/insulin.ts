@@ -1,5 +1,6 @@
 // Rule: a current insulin, alone or in combination (KNOWLEDGE section 2).
 import type { MedicationRule } from '../../lib/engine/types';
+import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
   id: 'insulin',
@@ -11,6 +12,7 @@ export default {
     'Humulin', 'Novolin', 'Humalog', 'Admelog', 'Lyumjev', 'Novolog', 'Fiasp', 'Apidra', 'Lantus', 'Basaglar',
     'Semglee', 'Rezvoglar', 'Toujeo', 'Levemir', 'Tresiba', 'Afrezza', 'Xultophy', 'Soliqua', 'Myxredlin',
   ],
+  excludeNames: SUPPLY_WORDS,
   cause: {
     section: 'Diabetes',
     authority: 'the source article',

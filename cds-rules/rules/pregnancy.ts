@@ -14,6 +14,17 @@ export default {
     'delivery', 'delivered', 'termination', 'pregnancy loss', 'not pregnant', 'history of', 'test',
   ],
   showsGestation: true,
+  // Gestational age: estimated (11884-4), by last menstrual period (11885-1), generic (18185-9), in weeks (49051-6), in days (49052-4).
+  gestationalAgeLoinc: ['11884-4', '11885-1', '18185-9', '49051-6', '49052-4'],
+  // Pregnancy status (82810-3) answered "Pregnant", within 42 weeks.
+  statusResult: {
+    loinc: ['82810-3'],
+    answers: [
+      { system: 'http://snomed.info/sct', code: '77386006' },
+      { system: 'http://loinc.org', code: 'LA15173-0' },
+    ],
+    withinDays: 294,
+  },
   cause: {
     section: 'Pregnancy',
     authority: 'the source article',

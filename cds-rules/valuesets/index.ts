@@ -15,7 +15,24 @@ import peripheralArteryDiseaseVs from './peripheral-artery-disease.json';
 import pregnancyVs from './pregnancy.json';
 import pregnancyEndedVs from './pregnancy-ended.json';
 
+import alcoholUseVs from './alcohol-use.json';
+import alcoholUseExcludedVs from './alcohol-use-excluded.json';
+import dehydrationVs from './dehydration.json';
+import dialysisDependenceVs from './dialysis-dependence.json';
+import hemodialysisProceduresVs from './hemodialysis-procedures.json';
+import hypoglycemiaVs from './hypoglycemia.json';
+import nerveCompressionVs from './nerve-compression.json';
+import overweightVs from './overweight.json';
+
 const valueSetList = [
+  alcoholUseVs,
+  alcoholUseExcludedVs,
+  dehydrationVs,
+  dialysisDependenceVs,
+  hemodialysisProceduresVs,
+  hypoglycemiaVs,
+  nerveCompressionVs,
+  overweightVs,
   addisonsDiseaseVs,
   addisonsDiseaseExcludedVs,
   calciumChannelBlockersVs,

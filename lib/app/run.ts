@@ -23,7 +23,7 @@ export async function runForClient(client: Client, now: Date = new Date()): Prom
       return client.state.tokenResponse?.access_token;
     },
   });
-  const data = await loadPatientData(transport, patientId, knowledge());
+  const data = await loadPatientData(transport, patientId, knowledge(), { now });
   if (!data.patient && data.notChecked.some((n) => n.status === 401)) {
     throw new SessionExpiredError('Your session has expired. Relaunch the app from the EHR.');
   }

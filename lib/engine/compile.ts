@@ -8,6 +8,7 @@ export interface CompiledMedicationRule {
   readonly rule: MedicationRule;
   readonly codes: CodeSet;
   readonly names?: RegExp;
+  readonly excludedNames?: RegExp;
 }
 
 export interface CompiledConditionRule {
@@ -16,6 +17,13 @@ export interface CompiledConditionRule {
   readonly excludedCodes: CodeSet;
   readonly names?: RegExp;
   readonly excludedNames?: RegExp;
+  readonly procedure?: {
+    readonly codes: CodeSet;
+    readonly names?: RegExp;
+    readonly excludedNames?: RegExp;
+    readonly withinDays: number;
+  };
+  readonly resultAnalyte?: Analyte;
 }
 
 export interface CompiledLabRule {
@@ -31,6 +39,8 @@ export interface CompiledKnowledge {
   readonly analytes: ReadonlyMap<string, Analyte>;
   /** LOINC code -> analyte id. */
   readonly analyteByLoinc: ReadonlyMap<string, string>;
+  /** Every LOINC code some rule reads: analytes, status results and gestational age. */
+  readonly observationCodes: readonly string[];
 }
 
 /** The resource types a rule needs; the loader asks for exactly these. */
@@ -38,8 +48,13 @@ export function typesReadBy(rule: Rule): readonly ReadableType[] {
   switch (rule.reads) {
     case 'medication':
       return ['MedicationStatement', 'MedicationRequest', 'Medication'];
-    case 'condition':
-      return ['Condition'];
+    case 'condition': {
+      const types: ReadableType[] = ['Condition'];
+      if (rule.procedure) types.push('Procedure');
+      if (rule.result || rule.statusResult || rule.gestationalAgeLoinc) types.push('Observation');
+      if (rule.result?.minAgeYears !== undefined) types.push('Patient');
+      return types;
+    }
     case 'lab':
       return ['Observation'];
   }
@@ -63,17 +78,39 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
   for (const rule of kb.rules) {
     switch (rule.reads) {
       case 'medication':
-        medication.push({ rule, codes: valueSet(kb, rule.valueSet, rule.id), names: wordMatcher(rule.names) });
+        medication.push({
+          rule,
+          codes: valueSet(kb, rule.valueSet, rule.id),
+          names: wordMatcher(rule.names),
+          excludedNames: wordMatcher(rule.excludeNames ?? []),
+        });
         break;
-      case 'condition':
+      case 'condition': {
+        let resultAnalyte: Analyte | undefined;
+        if (rule.result) {
+          resultAnalyte = analytes.get(rule.result.analyte);
+          if (!resultAnalyte) throw new Error(`Rule ${rule.id} names analyte "${rule.result.analyte}", which does not exist`);
+        }
         condition.push({
           rule,
           codes: valueSet(kb, rule.valueSet, rule.id),
           excludedCodes: valueSet(kb, rule.excludeValueSet, rule.id),
           names: wordMatcher(rule.names),
           excludedNames: wordMatcher(rule.excludeNames ?? []),
+          ...(rule.procedure
+            ? {
+                procedure: {
+                  codes: valueSet(kb, rule.procedure.valueSet, rule.id),
+                  names: wordMatcher(rule.procedure.names),
+                  excludedNames: wordMatcher(rule.procedure.excludeNames ?? []),
+                  withinDays: rule.procedure.withinDays,
+                },
+              }
+            : {}),
+          ...(resultAnalyte ? { resultAnalyte } : {}),
         });
         break;
+      }
       case 'lab': {
         const analyte = analytes.get(rule.analyte);
         if (!analyte) throw new Error(`Rule ${rule.id} names analyte "${rule.analyte}", which does not exist`);
@@ -82,5 +119,12 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
       }
     }
   }
-  return { kb, medication, condition, lab, analytes, analyteByLoinc };
+  const observationCodes = new Set<string>();
+  for (const { analyte } of lab) for (const code of analyte.loinc) observationCodes.add(code);
+  for (const { rule, resultAnalyte } of condition) {
+    for (const code of resultAnalyte?.loinc ?? []) observationCodes.add(code);
+    for (const code of rule.statusResult?.loinc ?? []) observationCodes.add(code);
+    for (const code of rule.gestationalAgeLoinc ?? []) observationCodes.add(code);
+  }
+  return { kb, medication, condition, lab, analytes, analyteByLoinc, observationCodes: [...observationCodes] };
 }

@@ -25,9 +25,13 @@ function hasAbatement(condition: fhir4.Condition): boolean {
   );
 }
 
+/** Refuted or entered in error: never counts, whatever its dates. */
+export function isDiscountedCondition(condition: fhir4.Condition): boolean {
+  return statusCodes(condition.verificationStatus, VERIFICATION).some((c) => DISCOUNTED_VERIFICATION.has(c));
+}
+
 export function isCurrentCondition(condition: fhir4.Condition, now: Date): boolean {
-  const verification = statusCodes(condition.verificationStatus, VERIFICATION);
-  if (verification.some((c) => DISCOUNTED_VERIFICATION.has(c))) return false;
+  if (isDiscountedCondition(condition)) return false;
 
   const clinical = statusCodes(condition.clinicalStatus, CLINICAL);
   if (clinical.length > 0) {

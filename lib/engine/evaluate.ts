@@ -1,19 +1,29 @@
-// The engine: evaluate(knowledge, patientData, now) -> findings, linked groups and gaps.
+// The engine: evaluate(knowledge, patientData, now) -> findings, linked groups, trends and gaps.
 // Pure and synchronous; the clock and unit conversion are injected so tests control them.
 import { createUnitConverter, type UnitConverter } from '../terminology/units';
-import { findName } from '../terminology/names';
+import { findName, mentions } from '../terminology/names';
 import { typesReadBy, type CompiledConditionRule, type CompiledKnowledge, type CompiledMedicationRule } from './compile';
-import { conditionDate, isCurrentCondition } from './conditions';
+import { conditionDate, isCurrentCondition, isDiscountedCondition } from './conditions';
+import {
+  gestationFromResult,
+  gestationNotes,
+  procedureMatches,
+  ref,
+  resultMatches,
+  ResultIndex,
+  statusMatch,
+  type Match,
+} from './criteria';
 import { DAY_MS, parseFhirDate } from './dates';
 import { beyond, formatNumber, latestByAnalyte, limitFor, readValue, recordedValue, type DatedResult } from './labs';
+import { linkFindings } from './links';
 import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, type DrugIdentity } from './medications';
 import { isObject, labelOf, namesOf, codingsOf } from './text';
+import { trendsFor } from './trends';
 import {
   groupOf,
-  type Evidence,
   type EvaluationResult,
   type Finding,
-  type LinkedGroup,
   type NotChecked,
   type NotCheckedReport,
   type PatientData,
@@ -22,17 +32,11 @@ import {
 } from './types';
 
 export const RECENT_DAYS = 365;
-const WEEK_MS = 7 * DAY_MS;
 
 export interface EvaluateOptions {
   readonly units?: UnitConverter;
   /** Maps a Medication resource to the fullUrl it had in a Bundle, for urn:uuid references. */
   readonly medicationFullUrls?: ReadonlyMap<fhir4.Medication, string>;
-}
-
-interface Match {
-  readonly matchedBy: 'code' | 'name';
-  readonly evidence: Evidence;
 }
 
 function addMatch(found: Map<string, Match[]>, ruleId: string, match: Match): void {
@@ -43,6 +47,7 @@ function addMatch(found: Map<string, Match[]>, ruleId: string, match: Match): vo
 
 function medicationMatch(compiled: CompiledMedicationRule, drug: DrugIdentity): 'code' | 'name' | undefined {
   if (drug.codings.some((c) => compiled.codes.has(c))) return 'code';
+  if (mentions(compiled.excludedNames, drug.names)) return undefined;
   return findName(compiled.names, drug.names) ? 'name' : undefined;
 }
 
@@ -51,21 +56,29 @@ function conditionMatch(compiled: CompiledConditionRule, condition: fhir4.Condit
   if (codings.some((c) => compiled.excludedCodes.has(c))) return undefined;
   if (codings.some((c) => compiled.codes.has(c))) return 'code';
   const names = namesOf(condition.code);
-  if (findName(compiled.excludedNames, names)) return undefined;
+  if (mentions(compiled.excludedNames, names)) return undefined;
   return findName(compiled.names, names) ? 'name' : undefined;
 }
 
-function gestationNotes(condition: fhir4.Condition, now: Date): string[] {
-  const onset = parseFhirDate(condition.onsetDateTime ?? condition.onsetPeriod?.start, 'start');
-  if (!onset) return ['Onset date not recorded, so the trimester cannot be estimated.'];
-  const weeks = Math.floor((now.getTime() - onset.getTime()) / WEEK_MS);
-  if (weeks > 42) return [`Verify: recorded ${weeks} weeks ago and never closed.`];
-  const trimester = weeks < 14 ? 'first' : weeks < 28 ? 'second' : 'third';
-  return [`About ${weeks} weeks since the recorded onset: estimated ${trimester} trimester.`];
-}
-
-function ref(resource: { resourceType: string; id?: string }): string {
-  return `${resource.resourceType}/${resource.id ?? '(no id)'}`;
+/**
+ * Whether a condition counts for a rule. Most rules need a current condition; a rule with an onset
+ * window counts any episode that began within it (even one since resolved), and an undated one
+ * only while it is current.
+ */
+function conditionCounts(
+  compiled: CompiledConditionRule,
+  condition: fhir4.Condition,
+  current: boolean,
+  now: Date,
+): { counts: boolean; note?: string } {
+  const window = compiled.rule.onsetWithinDays;
+  if (window === undefined) return { counts: current };
+  if (isDiscountedCondition(condition)) return { counts: false };
+  const started = parseFhirDate(conditionDate(condition), 'start');
+  if (!started) return current ? { counts: true, note: 'Onset date not recorded; check that it is recent.' } : { counts: false };
+  const age = now.getTime() - started.getTime();
+  if (age < 0 || age > window * DAY_MS) return { counts: false };
+  return { counts: true, note: `Began within the last ${window} days.` };
 }
 
 function describeNotChecked(notChecked: readonly NotChecked[], knowledge: CompiledKnowledge): NotCheckedReport[] {
@@ -115,14 +128,28 @@ export function evaluate(
     });
   }
 
-  // Conditions.
+  // Conditions, and the other criteria condition rules carry.
+  const results = new ResultIndex(data.observations, new Set(knowledge.observationCodes), now);
   for (const condition of data.conditions) {
-    if (!isObject(condition) || !isCurrentCondition(condition, now)) continue;
+    if (!isObject(condition)) continue;
+    const current = isCurrentCondition(condition, now);
     for (const compiled of knowledge.condition) {
+      const { counts, note } = conditionCounts(compiled, condition, current, now);
+      if (!counts) continue;
       const matchedBy = conditionMatch(compiled, condition);
       if (!matchedBy) continue;
       const date = conditionDate(condition);
       const clinical = condition.clinicalStatus?.coding?.[0]?.code;
+      const notes = [
+        ...(note ? [note] : []),
+        ...(compiled.rule.showsGestation
+          ? gestationNotes(
+              condition.onsetDateTime ?? condition.onsetPeriod?.start,
+              gestationFromResult(compiled.rule.gestationalAgeLoinc, results, now),
+              now,
+            )
+          : []),
+      ];
       addMatch(found, compiled.rule.id, {
         matchedBy,
         evidence: {
@@ -131,16 +158,49 @@ export function evaluate(
           name: labelOf(condition.code, 'Unnamed condition'),
           ...(date ? { date } : {}),
           ...(clinical ? { status: clinical } : {}),
-          ...(compiled.rule.showsGestation ? { notes: gestationNotes(condition, now) } : {}),
+          ...(notes.length > 0 ? { notes } : {}),
         },
       });
+    }
+  }
+  const criteriaNotes: ResultNote[] = [];
+  for (const compiled of knowledge.condition) {
+    const id = compiled.rule.id;
+    for (const m of procedureMatches(compiled, data.procedures ?? [], now)) addMatch(found, id, m);
+    const measured = resultMatches(compiled, results, data.patient, now, units);
+    for (const m of measured.matches) addMatch(found, id, m);
+    criteriaNotes.push(...measured.notes);
+    const status = compiled.rule.statusResult;
+    if (!status) continue;
+    const reading = statusMatch(status, results, now);
+    if (reading.match) {
+      const notes = compiled.rule.showsGestation
+        ? gestationNotes(undefined, gestationFromResult(compiled.rule.gestationalAgeLoinc, results, now), now).filter(
+            (n) => !n.startsWith('Onset date not recorded'),
+          )
+        : [];
+      addMatch(found, id, notes.length > 0 ? { ...reading.match, evidence: { ...reading.match.evidence, notes } } : reading.match);
+    } else if (reading.contradicting && found.has(id)) {
+      // A newer status result says otherwise: keep the finding, but say so beside each record.
+      const later = reading.contradicting;
+      const matches = found.get(id) ?? [];
+      found.set(
+        id,
+        matches.map((m) => {
+          const when = parseFhirDate(m.evidence.date, 'start');
+          if (when && when.getTime() >= later.when.getTime()) return m;
+          const warning = `Verify: a later result (${later.date.slice(0, 10)}, ${ref(later.obs)}) records "${labelOf(later.obs.valueCodeableConcept, 'not pregnant')}".`;
+          return { ...m, evidence: { ...m.evidence, notes: [...(m.evidence.notes ?? []), warning] } };
+        }),
+      );
     }
   }
 
   // Lab results: only each analyte's latest result decides.
   const { latest, undated } = latestByAnalyte(data.observations, knowledge.analyteByLoinc, now);
   const stale: StaleResult[] = [];
-  const resultNotes: ResultNote[] = undated.map(({ analyte, obs }) => ({
+  const labAnalytes = new Set(knowledge.lab.map((l) => l.analyte.id));
+  const resultNotes: ResultNote[] = undated.filter(({ analyte }) => labAnalytes.has(analyte)).map(({ analyte, obs }) => ({
     analyte,
     reference: ref(obs),
     message: 'This result has no date, so it cannot be placed in time and was not used.',
@@ -148,7 +208,7 @@ export function evaluate(
   const recent = new Map<string, DatedResult>();
   for (const [analyteId, result] of latest) {
     const analyte = knowledge.analytes.get(analyteId);
-    if (!analyte) continue;
+    if (!analyte || !labAnalytes.has(analyteId)) continue;
     if (now.getTime() - result.when.getTime() > RECENT_DAYS * DAY_MS) {
       const value = recordedValue(result.obs);
       stale.push({
@@ -235,15 +295,7 @@ export function evaluate(
     });
   }
 
-  const fired = new Set(findings.map((f) => f.ruleId));
-  const linked: LinkedGroup[] = [];
-  for (const link of knowledge.kb.links) {
-    const causes = link.causes.filter((id) => fired.has(id));
-    const effects = link.effects.filter((id) => fired.has(id));
-    if (causes.length > 0 && effects.length > 0) {
-      linked.push({ linkId: link.id, label: link.label, sentence: link.sentence, ruleIds: [...causes, ...effects] });
-    }
-  }
+  const linked = linkFindings(knowledge.kb.links, knowledge.kb.rules, new Set(findings.map((f) => f.ruleId)));
 
   const patientId = data.patient?.id;
   return {
@@ -253,7 +305,8 @@ export function evaluate(
     linked,
     notChecked: describeNotChecked([...data.notChecked, ...extraNotChecked], knowledge),
     stale,
-    resultNotes,
+    resultNotes: [...resultNotes, ...criteriaNotes],
     truncated: data.truncated ?? [],
+    trends: trendsFor(knowledge.analytes.values(), results, now, units),
   };
 }

@@ -8,4 +8,5 @@ export const TYPE_WORDS: Record<ReadableType, string> = {
   Medication: 'Medication details',
   Condition: 'Conditions',
   Observation: 'Lab results',
+  Procedure: 'Procedures',
 };

@@ -8,7 +8,8 @@ export type ReadableType =
   | 'MedicationRequest'
   | 'Medication'
   | 'Condition'
-  | 'Observation';
+  | 'Observation'
+  | 'Procedure';
 
 export type RuleGroup = 'medications' | 'conditions' | 'labs';
 
@@ -35,6 +36,8 @@ export interface MedicationRule extends RuleBase {
   readonly valueSet: string;
   /** Ingredient, brand and abbreviation names matched as whole words, case-insensitive. */
   readonly names: readonly string[];
+  /** Words that veto a name match: supplies and devices named after the drug ("insulin pump supplies"). */
+  readonly excludeNames?: readonly string[];
 }
 
 /** Fires on a current condition coded in `valueSet` and not in `excludeValueSet`, or failing that named as such. */
@@ -45,8 +48,48 @@ export interface ConditionRule extends RuleBase {
   readonly names: readonly string[];
   /** Words that veto a name match (e.g. "prediabetes", "family history"). */
   readonly excludeNames?: readonly string[];
-  /** Show the estimated trimester from the onset date (pregnancy). */
+  /** Show the estimated trimester from the onset date or a gestational-age result (pregnancy). */
   readonly showsGestation?: boolean;
+  /** LOINC codes of gestational-age results, used for the trimester when present. */
+  readonly gestationalAgeLoinc?: readonly string[];
+  /** A condition counts only when its onset (else its recorded date) lies within this many days before `now`. */
+  readonly onsetWithinDays?: number;
+  /** The rule also fires on a procedure performed within a window (hemodialysis). */
+  readonly procedure?: ProcedureCriterion;
+  /** The rule also fires on a measured value beyond a fixed threshold (glucose, BMI). */
+  readonly result?: ResultCriterion;
+  /** The rule also fires on a coded status result (pregnancy status "pregnant"). */
+  readonly statusResult?: StatusResultCriterion;
+}
+
+export interface ProcedureCriterion {
+  readonly valueSet: string;
+  /** Names matched as whole words when no code decided. */
+  readonly names: readonly string[];
+  /** Words that veto a name match ("hemodialysis catheter insertion" is not a session). */
+  readonly excludeNames?: readonly string[];
+  readonly withinDays: number;
+}
+
+export interface ResultCriterion {
+  /** Id of an analyte in the knowledge base. */
+  readonly analyte: string;
+  /** `below`: value < threshold; `at-or-above`: value >= threshold. */
+  readonly comparison: 'below' | 'at-or-above';
+  /** In the analyte's unit. */
+  readonly threshold: number;
+  readonly withinDays: number;
+  /** `latest`: only the latest result in the window decides; `any`: any result in the window fires. */
+  readonly which: 'latest' | 'any';
+  /** The patient must have been at least this old when the result was taken. */
+  readonly minAgeYears?: number;
+}
+
+export interface StatusResultCriterion {
+  readonly loinc: readonly string[];
+  /** Answer codes (any system) that mean the status holds. */
+  readonly answers: readonly { readonly system: string; readonly code: string }[];
+  readonly withinDays: number;
 }
 
 /** Fires when the latest recent result of an analyte lies beyond a limit. */
@@ -82,17 +125,24 @@ export interface Analyte {
   readonly charge?: number;
   readonly defaultLow?: number;
   readonly defaultHigh?: number;
+  /** Show the recent results as a trend in the sidebar. */
+  readonly trend?: boolean;
 }
 
 /** A documented mechanism that ties findings together, e.g. a diuretic causing potassium loss. */
 export interface MechanismLink {
   readonly id: string;
   readonly label: string;
+  /**
+   * `causes`: the first list explains the second. `mutual`: the two lists go together and each
+   * may explain the other (alcohol use and liver disease).
+   */
+  readonly relation: 'causes' | 'mutual';
   /** Rules that cause the effect. */
   readonly causes: readonly string[];
   /** Rules that are the effect. */
   readonly effects: readonly string[];
-  /** One sentence that explains the chain. */
+  /** Why the article ties them, in our words; the engine prefixes the fired rules' names. */
   readonly sentence: string;
 }
 
@@ -139,6 +189,8 @@ export interface PatientData {
   readonly medications: readonly fhir4.Medication[];
   readonly conditions: readonly fhir4.Condition[];
   readonly observations: readonly fhir4.Observation[];
+  /** Absent when no rule reads procedures (older callers); treated as empty. */
+  readonly procedures?: readonly fhir4.Procedure[];
   readonly notChecked: readonly NotChecked[];
   readonly truncated?: readonly Truncation[];
 }
@@ -158,7 +210,7 @@ export interface Evidence {
   readonly convertedValue?: string;
   /** The limit used, e.g. "3.5 mmol/L". */
   readonly limit?: string;
-  readonly limitSource?: 'reference range' | 'default' | 'interpretation';
+  readonly limitSource?: 'reference range' | 'default' | 'interpretation' | 'rule threshold';
   /** Extra facts worth reading, e.g. "preliminary result" or "estimated second trimester". */
   readonly notes?: readonly string[];
 }
@@ -193,11 +245,36 @@ export interface NotCheckedReport extends NotChecked {
   readonly affectedRules: readonly string[];
 }
 
+/** Findings tied by one or more mechanisms; links that share a finding are merged so each finding shows once. */
 export interface LinkedGroup {
+  /** Ids of the mechanism links in the group, joined with "+". */
   readonly linkId: string;
   readonly label: string;
+  /** The chain, one sentence per mechanism. */
   readonly sentence: string;
   readonly ruleIds: readonly string[];
+}
+
+/** One result in a trend, in the analyte's unit. */
+export interface TrendPoint {
+  readonly reference: string;
+  readonly date: string;
+  readonly value: number;
+  readonly comparator?: string;
+  /** Whether it lies beyond the limit that applied to it. */
+  readonly flag?: 'low' | 'high';
+}
+
+/** The latest results of an analyte (oldest first), so a falling value is seen at a glance. */
+export interface Trend {
+  readonly analyte: string;
+  readonly label: string;
+  readonly unit: string;
+  readonly low?: number;
+  readonly high?: number;
+  readonly points: readonly TrendPoint[];
+  /** Results in the window that could not be converted and were left out. */
+  readonly omitted: number;
 }
 
 export interface EvaluationResult {
@@ -209,4 +286,5 @@ export interface EvaluationResult {
   readonly stale: readonly StaleResult[];
   readonly resultNotes: readonly ResultNote[];
   readonly truncated: readonly Truncation[];
+  readonly trends: readonly Trend[];
 }

@@ -11,7 +11,7 @@ export class BadInputError extends Error {
 }
 
 /** The types the engine reads; each names its patient in `subject`. */
-const PATIENT_TYPES = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation']);
+const PATIENT_TYPES = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation', 'Procedure']);
 
 export interface BundleData {
   readonly data: PatientData;
@@ -67,6 +67,7 @@ export function patientDataFromBundle(bundle: unknown, patientId?: string): Bund
       medications,
       conditions: of<fhir4.Condition>('Condition'),
       observations: of<fhir4.Observation>('Observation'),
+      procedures: of<fhir4.Procedure>('Procedure'),
       notChecked: [],
     },
     fullUrls,

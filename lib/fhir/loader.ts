@@ -13,6 +13,8 @@ export const DEFAULT_MAX_PAGES = 30;
 
 export interface LoadOptions {
   readonly maxPages?: number;
+  /** The evaluation instant; bounds the procedure search's date window. */
+  readonly now?: Date;
 }
 
 interface SearchResult {
@@ -101,7 +103,7 @@ export async function loadPatientData(
   options: LoadOptions = {},
 ): Promise<PatientData> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  const plans = planSearches(knowledge);
+  const plans = planSearches(knowledge, options.now);
   const notChecked: NotChecked[] = [];
   const truncated: Truncation[] = [];
 
@@ -131,25 +133,30 @@ export async function loadPatientData(
   }
 
   const byType = new Map<ReadableType, unknown[]>();
+  const failed = new Map<ReadableType, NotChecked>();
   const medications = new Map<string, fhir4.Medication>();
   for (const search of searches) {
     const type = search.plan.resourceType;
     if (!search.ok) {
+      // A type read by several searches is not checked when any of them fails; the others' results are still used.
+      if (failed.has(type)) continue;
       const unsupported = capability && !capability.has(type);
-      notChecked.push({
+      const reason = unsupported ? 'this FHIR server does not offer them' : reasonOf(search.error);
+      failed.set(type, {
         resourceType: type,
-        reason: unsupported ? 'this FHIR server does not offer them' : reasonOf(search.error),
+        reason: search.plan.purpose && !unsupported ? `${search.plan.purpose}: ${reason}` : reason,
         ...statusOf(search.error),
       });
       continue;
     }
-    byType.set(type, search.result.matches);
+    byType.set(type, [...(byType.get(type) ?? []), ...search.result.matches]);
     for (const med of search.result.included) {
       const m = med as fhir4.Medication;
       if (typeof m.id === 'string') medications.set(`Medication/${m.id}`, m);
     }
     if (search.result.truncated) truncated.push({ resourceType: type, pagesRead: search.result.pagesRead });
   }
+  notChecked.push(...failed.values());
 
   const statements = (byType.get('MedicationStatement') ?? []) as fhir4.MedicationStatement[];
   const requests = (byType.get('MedicationRequest') ?? []) as fhir4.MedicationRequest[];
@@ -180,6 +187,7 @@ export async function loadPatientData(
     medications: [...medications.values()],
     conditions: (byType.get('Condition') ?? []) as fhir4.Condition[],
     observations: (byType.get('Observation') ?? []) as fhir4.Observation[],
+    procedures: (byType.get('Procedure') ?? []) as fhir4.Procedure[],
     notChecked,
     truncated,
   };

@@ -1,5 +1,5 @@
 // Derives the FHIR queries from the rules themselves, so fetching cannot drift from the logic:
-// only the resource types some rule reads, and only the LOINC codes of the analytes the lab rules use.
+// only the resource types some rule reads, only the LOINC codes the rules use, only the recent procedures.
 import { typesReadBy, type CompiledKnowledge } from '../engine/compile';
 import type { ReadableType } from '../engine/types';
 import { SYSTEMS } from '../terminology/codes';
@@ -10,15 +10,68 @@ export interface SearchPlan {
   readonly query: string;
   /** Search parameter that names the patient. */
   readonly patientParam: 'patient';
+  /** What the search is for, when a type is read by several searches ("glucose results"). */
+  readonly purpose?: string;
 }
 
 export const PAGE_SIZE = 200;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function planSearches(knowledge: CompiledKnowledge): SearchPlan[] {
+/** The day `days` before `now` (one extra day absorbs time zones), as a FHIR date. */
+function since(now: Date, days: number): string {
+  return new Date(now.getTime() - (days + 1) * DAY_MS).toISOString().slice(0, 10);
+}
+
+function loincQuery(codes: Iterable<string>): string {
+  return encodeURIComponent([...codes].map((c) => `${SYSTEMS.loinc}|${c}`).join(','));
+}
+
+/**
+ * One search per purpose, all run in parallel: the electrolytes the lab rules and trends read
+ * (whole history, newest first, since the latest result decides however old), and for each
+ * windowed criterion only the window it looks at (glucose 30 days, BMI 2 years, pregnancy 42 weeks).
+ */
+function observationPlans(knowledge: CompiledKnowledge, now: Date): SearchPlan[] {
+  const plans: SearchPlan[] = [];
+  const taken = new Set<string>();
+  const add = (codes: readonly string[], days: number | undefined, purpose: string) => {
+    const fresh = [...new Set(codes)].filter((c) => !taken.has(c));
+    if (fresh.length === 0) return;
+    for (const c of fresh) taken.add(c);
+    const window = days === undefined ? '' : `&date=ge${since(now, days)}`;
+    plans.push({
+      resourceType: 'Observation',
+      query: `code=${loincQuery(fresh)}${window}&_sort=-date&_count=${PAGE_SIZE}`,
+      patientParam: 'patient',
+      purpose,
+    });
+  };
+  add(
+    knowledge.lab.flatMap(({ analyte }) => analyte.loinc),
+    undefined,
+    `${[...new Set(knowledge.lab.map(({ analyte }) => analyte.label.toLowerCase()))].join(', ')} results`,
+  );
+  for (const { rule, resultAnalyte } of knowledge.condition) {
+    if (rule.result && resultAnalyte) add(resultAnalyte.loinc, rule.result.withinDays, `${resultAnalyte.label.toLowerCase()} results`);
+    if (rule.statusResult || rule.gestationalAgeLoinc) {
+      add(
+        [...(rule.statusResult?.loinc ?? []), ...(rule.gestationalAgeLoinc ?? [])],
+        rule.statusResult?.withinDays ?? 294,
+        `${rule.title.toLowerCase()} results`,
+      );
+    }
+  }
+  return plans;
+}
+
+/** The longest look-back any procedure criterion needs, in days. */
+function procedureWindow(knowledge: CompiledKnowledge): number {
+  return Math.max(0, ...knowledge.condition.map((c) => c.procedure?.withinDays ?? 0));
+}
+
+export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date()): SearchPlan[] {
   const types = new Set<ReadableType>();
   for (const rule of knowledge.kb.rules) for (const t of typesReadBy(rule)) types.add(t);
-  const labCodes = new Set<string>();
-  for (const { analyte } of knowledge.lab) for (const code of analyte.loinc) labCodes.add(code);
 
   const plans: SearchPlan[] = [];
   if (types.has('MedicationStatement')) {
@@ -39,11 +92,13 @@ export function planSearches(knowledge: CompiledKnowledge): SearchPlan[] {
     // Not filtered by code: ICD-10 prefixes and name matching cannot be expressed as a token search.
     plans.push({ resourceType: 'Condition', query: `_count=${PAGE_SIZE}`, patientParam: 'patient' });
   }
-  if (types.has('Observation') && labCodes.size > 0) {
-    const codes = [...labCodes].map((c) => `${SYSTEMS.loinc}|${c}`).join(',');
+  if (types.has('Observation')) plans.push(...observationPlans(knowledge, now));
+  if (types.has('Procedure')) {
+    // Only the window the rules look at; not filtered by code, so an uncoded "hemodialysis" entry
+    // can still be matched by name.
     plans.push({
-      resourceType: 'Observation',
-      query: `code=${encodeURIComponent(codes)}&_sort=-date&_count=${PAGE_SIZE}`,
+      resourceType: 'Procedure',
+      query: `date=ge${since(now, procedureWindow(knowledge))}&_count=${PAGE_SIZE}`,
       patientParam: 'patient',
     });
   }

@@ -1,4 +1,5 @@
 // Whole-word, case-insensitive name matching for the fallback when no code matches.
+// A name found in a negated clause ("no insulin", "denies alcohol use") does not count.
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -11,15 +12,43 @@ export function wordMatcher(names: readonly string[]): RegExp | undefined {
   // Longest first so "insulin glargine" wins over "insulin" when reporting what matched.
   parts.sort((a, b) => b.length - a.length);
   // Letters and digits are word characters; "/" "-" and spaces separate words.
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${parts.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'giu');
 }
 
-/** The first name found in any of the texts, or undefined. */
+// Words that, earlier in the same clause, deny what follows. Clauses end at . ; : , ( ) and line breaks.
+const NEGATION = /(?<![\p{L}\p{N}])(?:no|not|without|denies|denied|never|negative for|free of|absence of|ruled out|rule out|r\/o)(?![\p{L}\p{N}])/iu;
+// Fixed phrases that contain "not" but deny nothing.
+const NOT_A_NEGATION = /not (?:otherwise specified|elsewhere classified)/giu;
+const CLAUSE_END = /[.;:,()\n]/g;
+
+/** True when the clause before `index` in `text` negates what stands at `index`. */
+export function isNegatedAt(text: string, index: number): boolean {
+  const before = text.slice(0, index);
+  let start = 0;
+  for (const m of before.matchAll(CLAUSE_END)) start = (m.index ?? 0) + 1;
+  const clause = before.slice(start).replace(NOT_A_NEGATION, '');
+  return NEGATION.test(clause);
+}
+
+/** The first name found, not negated, in any of the texts, or undefined. */
 export function findName(matcher: RegExp | undefined, texts: readonly string[]): string | undefined {
   if (!matcher) return undefined;
   for (const text of texts) {
-    const m = matcher.exec(text);
-    if (m) return m[0];
+    if (typeof text !== 'string') continue;
+    matcher.lastIndex = 0;
+    for (const m of text.matchAll(matcher)) {
+      if (!isNegatedAt(text, m.index ?? 0)) return m[0];
+    }
   }
   return undefined;
+}
+
+/** True when any text contains one of the words at all, negated or not (used for exclusions). */
+export function mentions(matcher: RegExp | undefined, texts: readonly string[]): boolean {
+  if (!matcher) return false;
+  return texts.some((text) => {
+    if (typeof text !== 'string') return false;
+    matcher.lastIndex = 0;
+    return matcher.test(text);
+  });
 }

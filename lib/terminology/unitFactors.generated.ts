@@ -27,5 +27,16 @@ export const unitFactors: Readonly<Record<string, Readonly<Record<string, number
     "mg/dL": 1,
     "mg/L": 0.1,
     "g/L": 100
+  },
+  "glucose": {
+    "mmol/L": 18.0156,
+    "umol/L": 0.0180156,
+    "mmol/dL": 180.156,
+    "mg/dL": 1,
+    "mg/L": 0.1,
+    "g/L": 100
+  },
+  "bmi": {
+    "kg/m2": 1
   }
 };
