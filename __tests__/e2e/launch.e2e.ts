@@ -51,7 +51,7 @@ describe('EHR launch of every demo patient', () => {
     await expect(page.getByRole('region', { name: 'Patient', exact: true }).textContent()).resolves.toContain(nameOf(id));
     if (id === 'demo-stale') await expect(page.getByText(/Potassium: last result/).count()).resolves.toBe(1);
     if (id === 'demo-deceased') await expect(page.getByText(/^Deceased \d{4}-\d{2}-\d{2}$/).count()).resolves.toBe(1);
-    if (id === 'demo-diuretic' || id === 'demo-units') {
+    if (id === 'demo-diuretic' || id === 'demo-units' || id === 'demo-alcohol') {
       await page.screenshot({ path: path.join(ARTIFACTS, `sidebar-${id}.png`), fullPage: true });
     }
     await page.context().close();

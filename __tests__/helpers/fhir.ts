@@ -111,6 +111,35 @@ export function lab(
   };
 }
 
+export function procedure(
+  coding: { system: string; code: string; display: string } | undefined,
+  extra: Partial<fhir4.Procedure> = {},
+  text?: string,
+): fhir4.Procedure {
+  return {
+    resourceType: 'Procedure',
+    id: nextId('proc'),
+    status: 'completed',
+    code: { ...(coding ? { coding: [coding] } : {}), text: text ?? coding?.display },
+    subject: { reference: `Patient/${PATIENT_ID}` },
+    performedPeriod: { start: daysAgo(20), end: daysAgo(20) },
+    ...extra,
+  };
+}
+
+/** A coded result (valueCodeableConcept), e.g. pregnancy status. */
+export function codedResult(loinc: string, answer: { system: string; code: string; display: string }, daysBack: number): fhir4.Observation {
+  return {
+    resourceType: 'Observation',
+    id: nextId('obs'),
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: loinc }] },
+    subject: { reference: `Patient/${PATIENT_ID}` },
+    effectiveDateTime: daysAgo(daysBack),
+    valueCodeableConcept: { coding: [answer], text: answer.display },
+  };
+}
+
 export interface DataParts {
   patient?: fhir4.Patient;
   medicationStatements?: fhir4.MedicationStatement[];
@@ -118,6 +147,7 @@ export interface DataParts {
   medications?: fhir4.Medication[];
   conditions?: fhir4.Condition[];
   observations?: fhir4.Observation[];
+  procedures?: fhir4.Procedure[];
 }
 
 export function data(parts: DataParts) {
@@ -128,6 +158,7 @@ export function data(parts: DataParts) {
     medications: parts.medications ?? [],
     conditions: parts.conditions ?? [],
     observations: parts.observations ?? [],
+    procedures: parts.procedures ?? [],
     notChecked: [],
   };
 }

@@ -103,4 +103,34 @@ describe('Sidebar', () => {
     show({ conditions: [condition([{ system: 'sct', code: '72892002', display: 'Normal pregnancy' }], { onsetDateTime: daysAgo(150) })] });
     expect(screen.getByRole('article', { name: 'Pregnancy' })).toHaveTextContent('estimated second trimester');
   });
+
+  it('shows a falling potassium as a labelled sparkline and a table of the values', () => {
+    const values = [4.4, 4.0, 3.7, 3.2];
+    show({ observations: values.map((v, i) => lab('2823-3', v, 'mmol/L', { effectiveDateTime: daysAgo(200 - i * 50) })) });
+    const trends = screen.getByRole('region', { name: 'Recent results' });
+    const figure = within(trends).getByRole('figure', { name: /Potassium/ });
+    expect(figure).toHaveTextContent('latest 3.2 mmol/L, low');
+    expect(within(figure).getByRole('img')).toHaveAccessibleName(
+      `Potassium, 4 results from ${daysAgo(200).slice(0, 10)} to ${daysAgo(50).slice(0, 10)}: 4.4, 4, 3.7, 3.2 (low) mmol/L; lower limit 3.5, upper limit 5.1.`,
+    );
+    const rows = within(figure).getAllByRole('row');
+    expect(rows).toHaveLength(5);
+    expect(rows[4]).toHaveTextContent(`${daysAgo(50).slice(0, 10)}3.2low`);
+  });
+
+  it('shows merged mechanism links once, each finding a single time', () => {
+    show({ medicationRequests: [hctz()], observations: [lab('2823-3', 3.0, 'mmol/L'), lab('2951-2', 131, 'mmol/L')] });
+    const linked = screen.getByRole('region', { name: 'Linked findings' });
+    expect(within(linked).getAllByRole('article').map((a) => a.getAttribute('data-rule'))).toEqual(['diuretic', 'low-potassium', 'low-sodium']);
+    expect(screen.getAllByRole('article', { name: 'Diuretic (water pill)' })).toHaveLength(1);
+    expect(linked).toHaveTextContent('Diuretic (water pill) → low potassium:');
+    expect(linked).toHaveTextContent('Diuretic (water pill) → low sodium:');
+  });
+
+  it('lists a procedure that could not be read beside the conditions it affects', () => {
+    show({}, { notChecked: [{ resourceType: 'Procedure', reason: 'access was denied (403)', status: 403 }] });
+    const conditions = screen.getByRole('region', { name: 'Conditions' });
+    expect(conditions).toHaveTextContent('Procedures could not be loaded, so these were not checked: hemodialysis.');
+    expect(screen.queryByText(/No documented causes found/)).toBeNull();
+  });
 });

@@ -52,6 +52,25 @@ function result(pid: string, id: string, loinc: string, display: string, value: 
   };
 }
 
+function session(pid: string, id: string, system: string, code: string, display: string, when: string, extra: Partial<fhir4.Procedure> = {}): fhir4.Procedure {
+  return {
+    resourceType: 'Procedure', id, status: 'completed', subject: subject(pid), performedPeriod: { start: when, end: when },
+    code: { coding: [{ system, code, display }], text: display },
+    ...extra,
+  };
+}
+
+function coded(pid: string, id: string, loinc: string, display: string, answer: fhir4.Coding, when: string): fhir4.Observation {
+  return {
+    resourceType: 'Observation', id, status: 'final', subject: subject(pid), effectiveDateTime: when,
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'social-history' }] }],
+    code: { coding: [{ system: LOINC, code: loinc, display }], text: display },
+    valueCodeableConcept: { coding: [answer], text: answer.display },
+  };
+}
+
+const GLUCOSE = ['2345-7', 'Glucose [Mass/volume] in Serum or Plasma'] as const;
+const BMI = ['39156-5', 'Body mass index (BMI) [Ratio]'] as const;
 const K = ['2823-3', 'Potassium [Moles/volume] in Serum or Plasma'] as const;
 const NA = ['2951-2', 'Sodium [Moles/volume] in Serum or Plasma'] as const;
 const MG = ['19123-9', 'Magnesium [Mass/volume] in Serum or Plasma'] as const;
@@ -213,6 +232,69 @@ export const demoPatients: readonly DemoPatient[] = [
       person('demo-by-name', 'Omar', 'Haddad', 'male', '1968-12-24'),
       order('demo-by-name', 'bn-mr1', undefined, 'Cardizem CD 240 mg capsule', dateAgo(now, 50)),
       { ...problem('demo-by-name', 'bn-c1', SCT, 'x', 'x', dateAgo(now, 1200)), code: { text: 'Type 2 diabetes' } },
+    ],
+  },
+  {
+    id: 'demo-dialysis',
+    summary: 'Hemodialysis three times a week; ESRD; peritoneal dialysis a year ago does not count',
+    expected: ['hemodialysis'],
+    resources: (now) => [
+      person('demo-dialysis', 'Kwame', 'Asante', 'male', '1961-07-09'),
+      problem('demo-dialysis', 'hd-c1', ICD, 'N18.6', 'End stage renal disease', dateAgo(now, 700)),
+      session('demo-dialysis', 'hd-p1', SCT, '302497006', 'Hemodialysis (procedure)', ago(now, 2)),
+      session('demo-dialysis', 'hd-p2', SCT, '302497006', 'Hemodialysis (procedure)', ago(now, 4)),
+      session('demo-dialysis', 'hd-p3', SCT, '71192002', 'Peritoneal dialysis (procedure)', ago(now, 70)),
+      result('demo-dialysis', 'hd-k1', ...K, 4.9, 'mmol/L', ago(now, 2)),
+    ],
+  },
+  {
+    id: 'demo-hypoglycemia',
+    summary: 'Glucose 58 mg/dL 9 days ago (later 104); insulin glargine; type 1 diabetes',
+    expected: ['insulin', 'diabetes', 'hypoglycemia'],
+    resources: (now) => [
+      person('demo-hypoglycemia', 'Ines', 'Carvalho', 'female', '1999-01-30'),
+      order('demo-hypoglycemia', 'hg-mr1', '311041', 'insulin glargine 100 UNT/ML Injectable Solution', dateAgo(now, 400)),
+      order('demo-hypoglycemia', 'hg-mr2', undefined, 'Insulin pump supplies', dateAgo(now, 30)),
+      problem('demo-hypoglycemia', 'hg-c1', ICD, 'E10.9', 'Type 1 diabetes mellitus without complications', dateAgo(now, 6000)),
+      result('demo-hypoglycemia', 'hg-g1', ...GLUCOSE, 58, 'mg/dL', ago(now, 9)),
+      result('demo-hypoglycemia', 'hg-g2', ...GLUCOSE, 104, 'mg/dL', ago(now, 1)),
+    ],
+  },
+  {
+    id: 'demo-overweight',
+    summary: 'BMI 31.4 last month; sciatica; dehydration 3 weeks ago',
+    expected: ['overweight', 'nerve-compression', 'dehydration'],
+    resources: (now) => [
+      person('demo-overweight', 'Pieter', 'Van Dijk', 'male', '1975-05-05'),
+      result('demo-overweight', 'ow-b0', ...BMI, 29.8, 'kg/m2', ago(now, 400), { category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }] }),
+      result('demo-overweight', 'ow-b1', ...BMI, 31.4, 'kg/m2', ago(now, 30), { category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }] }),
+      problem('demo-overweight', 'ow-c1', ICD, 'M54.41', 'Lumbago with sciatica, right side', dateAgo(now, 300)),
+      problem('demo-overweight', 'ow-c2', ICD, 'E86.0', 'Dehydration', dateAgo(now, 21)),
+      problem('demo-overweight', 'ow-c3', ICD, 'M54.12', 'Radiculopathy, cervical region', dateAgo(now, 900)),
+    ],
+  },
+  {
+    id: 'demo-alcohol',
+    summary: 'Alcohol dependence with alcoholic cirrhosis (linked); a falling sodium',
+    expected: ['liver-disease', 'alcohol-use', 'low-sodium'],
+    resources: (now) => [
+      person('demo-alcohol', 'Fergus', 'Byrne', 'male', '1966-09-21'),
+      problem('demo-alcohol', 'al-c1', ICD, 'F10.20', 'Alcohol dependence, uncomplicated', dateAgo(now, 2000)),
+      problem('demo-alcohol', 'al-c2', ICD, 'K70.30', 'Alcoholic cirrhosis of liver without ascites', dateAgo(now, 500)),
+      result('demo-alcohol', 'al-na1', ...NA, 139, 'mmol/L', ago(now, 300)),
+      result('demo-alcohol', 'al-na2', ...NA, 137, 'mmol/L', ago(now, 200)),
+      result('demo-alcohol', 'al-na3', ...NA, 135, 'mmol/L', ago(now, 100)),
+      result('demo-alcohol', 'al-na4', ...NA, 132, 'mmol/L', ago(now, 8)),
+    ],
+  },
+  {
+    id: 'demo-pregnancy-status',
+    summary: 'Pregnancy status "pregnant" and a gestational age of 26 weeks; no pregnancy condition',
+    expected: ['pregnancy'],
+    resources: (now) => [
+      person('demo-pregnancy-status', 'Amara', 'Okafor', 'female', '1996-08-12'),
+      coded('demo-pregnancy-status', 'ps-o1', '82810-3', 'Pregnancy status', { system: SCT, code: '77386006', display: 'Pregnant' }, ago(now, 14)),
+      result('demo-pregnancy-status', 'ps-ga1', '49051-6', 'Gestational age in weeks', 26, 'wk', ago(now, 14)),
     ],
   },
   {

@@ -11,7 +11,7 @@ export interface ApiResponse {
   readonly headers?: Record<string, string>;
 }
 
-const SERVED = ['Patient', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Condition', 'Observation'];
+const SERVED = ['Patient', 'MedicationStatement', 'MedicationRequest', 'Medication', 'Condition', 'Observation', 'Procedure'];
 const DEFAULT_COUNT = 50;
 const MAX_COUNT = 200;
 /** medplum's in-memory search costs seconds on thousands of resources, so one search serves all its pages. */

@@ -2,6 +2,13 @@
 import type { Evidence, Finding } from '../engine/types';
 import { shortDate } from './format';
 
+const LIMIT_SOURCE: Record<NonNullable<Evidence['limitSource']>, string> = {
+  default: 'default',
+  'reference range': 'lab’s range',
+  interpretation: 'lab’s flag',
+  'rule threshold': 'rule’s threshold',
+};
+
 function EvidenceItem({ evidence }: { evidence: Evidence }) {
   return (
     <li className="evidence">
@@ -22,7 +29,7 @@ function EvidenceItem({ evidence }: { evidence: Evidence }) {
           <>
             <dt>Limit</dt>
             <dd>
-              {evidence.limit} <span className="muted">({evidence.limitSource === 'default' ? 'default' : 'lab’s range'})</span>
+              {evidence.limit} <span className="muted">({LIMIT_SOURCE[evidence.limitSource ?? 'default']})</span>
             </dd>
           </>
         ) : null}

@@ -6,6 +6,7 @@ import type { Finding, NotCheckedReport, RuleGroup } from '../engine/types';
 import { FindingCard } from './FindingCard';
 import { plural, shortDate } from './format';
 import { PatientBanner } from './PatientBanner';
+import { Trends } from './Trends';
 import type { SidebarModel } from './types';
 
 const GROUPS: { id: RuleGroup; title: string }[] = [
@@ -26,7 +27,7 @@ function NotCheckedNotice({ entry, titles }: { entry: NotCheckedReport; titles: 
 }
 
 function groupOfType(resourceType: string): RuleGroup | undefined {
-  if (resourceType === 'Condition') return 'conditions';
+  if (resourceType === 'Condition' || resourceType === 'Procedure') return 'conditions';
   if (resourceType === 'Observation') return 'labs';
   if (resourceType.startsWith('Medication')) return 'medications';
   return undefined;
@@ -135,6 +136,8 @@ export function Sidebar({ model }: { model: SidebarModel }) {
           </section>
         );
       })}
+
+      <Trends trends={result.trends} />
 
       <section aria-labelledby="ask-title" className="group ask">
         <h2 id="ask-title">Ask the patient</h2>

@@ -45,6 +45,7 @@ export default function SandboxHome({ patients }: Props) {
                       <option value="Observation:403">Lab results: 403</option>
                       <option value="Condition:500">Conditions: 500</option>
                       <option value="MedicationRequest:403">Medication orders: 403</option>
+                      <option value="Procedure:503">Procedures: 503</option>
                     </select>
                   </label>
                   <button type="submit" aria-label={`Launch for ${p.name}`}>
