@@ -15,6 +15,11 @@ export interface LoadOptions {
   readonly maxPages?: number;
   /** The evaluation instant; bounds the procedure search's date window. */
   readonly now?: Date;
+  /**
+   * CDS Hooks prefetch: each search's first page under its plan key, and the Patient under
+   * `patient`. A missing, null or failed entry is read from the server instead (when there is one).
+   */
+  readonly prefetch?: Readonly<Record<string, unknown>>;
 }
 
 interface SearchResult {
@@ -34,7 +39,13 @@ function statusOf(error: unknown): { status?: number } {
 }
 
 /** Follows `next` links from the first page; stops at maxPages or when a link repeats. */
-async function searchAll(transport: FhirTransport, first: string, type: ReadableType, maxPages: number): Promise<SearchResult> {
+async function searchAll(
+  transport: FhirTransport | undefined,
+  first: string,
+  type: ReadableType,
+  maxPages: number,
+  firstBody?: unknown,
+): Promise<SearchResult> {
   const matches: unknown[] = [];
   const included: unknown[] = [];
   const seen = new Set<string>();
@@ -43,7 +54,10 @@ async function searchAll(transport: FhirTransport, first: string, type: Readable
   while (url !== undefined) {
     if (pagesRead >= maxPages) return { matches, included, pagesRead, truncated: true };
     seen.add(url);
-    const body = await transport.get(url);
+    let body: unknown;
+    if (pagesRead === 0 && firstBody !== undefined) body = firstBody;
+    else if (transport) body = await transport.get(url);
+    else throw new FhirReadError('unexpected', 'the prefetched result has more pages and no FHIR server was given to read them');
     if (!isObj(body) || body.resourceType !== 'Bundle') {
       throw new FhirReadError('unexpected', 'the server answered with something other than a search result');
     }
@@ -81,7 +95,8 @@ function missingMedicationIds(
   return [...ids];
 }
 
-async function metadataTypes(transport: FhirTransport): Promise<Set<string> | undefined> {
+async function metadataTypes(transport: FhirTransport | undefined): Promise<Set<string> | undefined> {
+  if (!transport) return undefined;
   try {
     const body = await transport.get('metadata');
     if (!isObj(body) || body.resourceType !== 'CapabilityStatement' || !Array.isArray(body.rest)) return undefined;
@@ -96,8 +111,15 @@ async function metadataTypes(transport: FhirTransport): Promise<Set<string> | un
   }
 }
 
+const isBundle = (value: unknown) => isObj(value) && value.resourceType === 'Bundle';
+
+function prefetchFailure(value: unknown): string {
+  if (value === undefined || value === null) return 'they were not prefetched and no FHIR server was given';
+  return 'the prefetched result was an error and no FHIR server was given';
+}
+
 export async function loadPatientData(
-  transport: FhirTransport,
+  transport: FhirTransport | undefined,
   patientId: string,
   knowledge: CompiledKnowledge,
   options: LoadOptions = {},
@@ -107,14 +129,28 @@ export async function loadPatientData(
   const notChecked: NotChecked[] = [];
   const truncated: Truncation[] = [];
 
+  const prefetch = options.prefetch ?? {};
+  const prefetchedPatient = prefetch.patient;
+  const readPatient = async (): Promise<unknown> => {
+    if (isObj(prefetchedPatient) && prefetchedPatient.resourceType === 'Patient') return prefetchedPatient;
+    if (!transport) throw new FhirReadError('unexpected', prefetchFailure(prefetchedPatient));
+    return transport.get(`Patient/${encodeURIComponent(patientId)}`);
+  };
+  const runSearch = async (plan: (typeof plans)[number]): Promise<SearchResult> => {
+    const given = prefetch[plan.key];
+    if (isBundle(given)) return searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages, given);
+    if (!transport) throw new FhirReadError('unexpected', prefetchFailure(given));
+    return searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages);
+  };
+
   const [patientOutcome, capability, ...searches] = await Promise.all([
-    transport.get(`Patient/${encodeURIComponent(patientId)}`).then(
+    readPatient().then(
       (body) => ({ ok: true as const, body }),
       (error: unknown) => ({ ok: false as const, error }),
     ),
     metadataTypes(transport),
     ...plans.map((plan) =>
-      searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages).then(
+      runSearch(plan).then(
         (result) => ({ plan, ok: true as const, result }),
         (error: unknown) => ({ plan, ok: false as const, error }),
       ),
@@ -165,6 +201,7 @@ export async function loadPatientData(
   await Promise.all(
     missing.map(async (id) => {
       try {
+        if (!transport) throw new FhirReadError('unexpected', 'they were not in the prefetched results and no FHIR server was given');
         const body = await transport.get(`Medication/${encodeURIComponent(id)}`);
         if (isObj(body) && body.resourceType === 'Medication') medications.set(`Medication/${id}`, body as unknown as fhir4.Medication);
         else failedReads.push('the server’s answer was not a Medication');

@@ -12,6 +12,13 @@ export interface SearchPlan {
   readonly patientParam: 'patient';
   /** What the search is for, when a type is read by several searches ("glucose results"). */
   readonly purpose?: string;
+  /** Stable name of the search, used as its CDS Hooks prefetch key. */
+  readonly key: string;
+}
+
+export interface PlanOptions {
+  /** Add the `date=ge` windows (false for CDS Hooks prefetch templates, which cannot express dates). */
+  readonly windows?: boolean;
 }
 
 export const PAGE_SIZE = 200;
@@ -31,33 +38,38 @@ function loincQuery(codes: Iterable<string>): string {
  * (whole history, newest first, since the latest result decides however old), and for each
  * windowed criterion only the window it looks at (glucose 30 days, BMI 2 years, pregnancy 42 weeks).
  */
-function observationPlans(knowledge: CompiledKnowledge, now: Date): SearchPlan[] {
+function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: boolean): SearchPlan[] {
   const plans: SearchPlan[] = [];
   const taken = new Set<string>();
-  const add = (codes: readonly string[], days: number | undefined, purpose: string) => {
+  const add = (codes: readonly string[], days: number | undefined, purpose: string, key: string) => {
     const fresh = [...new Set(codes)].filter((c) => !taken.has(c));
     if (fresh.length === 0) return;
     for (const c of fresh) taken.add(c);
-    const window = days === undefined ? '' : `&date=ge${since(now, days)}`;
+    const window = days === undefined || !windows ? '' : `&date=ge${since(now, days)}`;
     plans.push({
       resourceType: 'Observation',
       query: `code=${loincQuery(fresh)}${window}&_sort=-date&_count=${PAGE_SIZE}`,
       patientParam: 'patient',
       purpose,
+      key,
     });
   };
   add(
     knowledge.lab.flatMap(({ analyte }) => analyte.loinc),
     undefined,
     `${[...new Set(knowledge.lab.map(({ analyte }) => analyte.label.toLowerCase()))].join(', ')} results`,
+    'labResults',
   );
   for (const { rule, resultAnalyte } of knowledge.condition) {
-    if (rule.result && resultAnalyte) add(resultAnalyte.loinc, rule.result.withinDays, `${resultAnalyte.label.toLowerCase()} results`);
+    if (rule.result && resultAnalyte) {
+      add(resultAnalyte.loinc, rule.result.withinDays, `${resultAnalyte.label.toLowerCase()} results`, `${resultAnalyte.id}Results`);
+    }
     if (rule.statusResult || rule.gestationalAgeLoinc) {
       add(
         [...(rule.statusResult?.loinc ?? []), ...(rule.gestationalAgeLoinc ?? [])],
         rule.statusResult?.withinDays ?? 294,
         `${rule.title.toLowerCase()} results`,
+        `${rule.id}Results`,
       );
     }
   }
@@ -69,7 +81,8 @@ function procedureWindow(knowledge: CompiledKnowledge): number {
   return Math.max(0, ...knowledge.condition.map((c) => c.procedure?.withinDays ?? 0));
 }
 
-export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date()): SearchPlan[] {
+export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date(), options: PlanOptions = {}): SearchPlan[] {
+  const windows = options.windows ?? true;
   const types = new Set<ReadableType>();
   for (const rule of knowledge.kb.rules) for (const t of typesReadBy(rule)) types.add(t);
 
@@ -79,6 +92,7 @@ export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date(
       resourceType: 'MedicationStatement',
       query: `status=active,intended&_include=MedicationStatement:medication&_count=${PAGE_SIZE}`,
       patientParam: 'patient',
+      key: 'medicationStatements',
     });
   }
   if (types.has('MedicationRequest')) {
@@ -86,20 +100,22 @@ export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date(
       resourceType: 'MedicationRequest',
       query: `status=active&_include=MedicationRequest:medication&_count=${PAGE_SIZE}`,
       patientParam: 'patient',
+      key: 'medicationRequests',
     });
   }
   if (types.has('Condition')) {
     // Not filtered by code: ICD-10 prefixes and name matching cannot be expressed as a token search.
-    plans.push({ resourceType: 'Condition', query: `_count=${PAGE_SIZE}`, patientParam: 'patient' });
+    plans.push({ resourceType: 'Condition', query: `_count=${PAGE_SIZE}`, patientParam: 'patient', key: 'conditions' });
   }
-  if (types.has('Observation')) plans.push(...observationPlans(knowledge, now));
+  if (types.has('Observation')) plans.push(...observationPlans(knowledge, now, windows));
   if (types.has('Procedure')) {
     // Only the window the rules look at; not filtered by code, so an uncoded "hemodialysis" entry
     // can still be matched by name.
     plans.push({
       resourceType: 'Procedure',
-      query: `date=ge${since(now, procedureWindow(knowledge))}&_count=${PAGE_SIZE}`,
+      query: `${windows ? `date=ge${since(now, procedureWindow(knowledge))}&` : ''}_count=${PAGE_SIZE}`,
       patientParam: 'patient',
+      key: 'procedures',
     });
   }
   return plans;

@@ -6,7 +6,7 @@ import { demoPatients } from '../../../lib/sandbox/demoPatients';
 import { requestOrigin, sandboxEnabled } from '../../../lib/sandbox/enabled';
 import { handleFhirGet, smartConfiguration } from '../../../lib/sandbox/fhirApi';
 
-const FAILABLE = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation', 'Patient']);
+const FAILABLE = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation', 'Patient', 'Procedure']);
 
 function parseFail(value: string | undefined): LaunchContext['fail'] {
   const m = /^([A-Za-z]+):(\d{3})$/.exec(value ?? '');

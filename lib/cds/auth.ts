@@ -1,0 +1,79 @@
+// Verifies the CDS client's JWT (CDS Hooks 2.0, "Trusting CDS Clients"): asymmetric signature from a
+// trusted issuer's keys, `aud` equal to our endpoint, `exp`/`iat` present and current, a `jti` not seen
+// before. `alg: none` and HMAC are refused by the algorithm allowlist.
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { CdsConfig, TrustedIssuer } from './config';
+
+export const ACCEPTED_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+
+export class CdsAuthError extends Error {}
+
+const remoteSets = new Map<string, JWTVerifyGetKey>();
+function remote(url: string): JWTVerifyGetKey {
+  let set = remoteSets.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    remoteSets.set(url, set);
+  }
+  return set;
+}
+
+function keysFor(issuer: TrustedIssuer, jku: string | undefined): JWTVerifyGetKey {
+  if (jku !== undefined) {
+    if (!issuer.jku?.includes(jku)) throw new CdsAuthError('the token’s jku is not a key set this issuer is trusted to use');
+    return remote(jku);
+  }
+  if (issuer.jwks) return createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  if (issuer.jwks_uri) return remote(issuer.jwks_uri);
+  throw new CdsAuthError('no keys are configured for this issuer');
+}
+
+// Seen token ids until they expire, so a captured token cannot be replayed.
+const seenJti = new Map<string, number>();
+function rememberJti(iss: string, jti: string, exp: number): void {
+  const now = Date.now() / 1000;
+  for (const [key, until] of seenJti) if (until < now) seenJti.delete(key);
+  const key = `${iss}|${jti}`;
+  if (seenJti.has(key)) throw new CdsAuthError('this token has already been used (jti replay)');
+  seenJti.set(key, exp);
+}
+
+/** Returns the verified issuer, or throws CdsAuthError with a reason safe to show the caller. */
+export async function verifyCdsJwt(authorization: string | undefined, audiences: readonly string[], config: CdsConfig): Promise<string> {
+  const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization?.trim() ?? '');
+  if (!m?.[1]) throw new CdsAuthError('a Bearer JWT is required in the Authorization header');
+  const token = m[1];
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    header = decodeProtectedHeader(token);
+    claims = decodeJwt(token);
+  } catch {
+    throw new CdsAuthError('the token is not a well-formed JWT');
+  }
+  if (typeof header.alg !== 'string' || !ACCEPTED_ALGORITHMS.includes(header.alg)) {
+    throw new CdsAuthError(`the token’s algorithm "${String(header.alg)}" is not accepted; use an asymmetric one such as ES384`);
+  }
+  const iss = typeof claims.iss === 'string' ? claims.iss : '';
+  const issuer = Object.prototype.hasOwnProperty.call(config.trustedIssuers, iss) ? config.trustedIssuers[iss] : undefined;
+  if (!issuer) throw new CdsAuthError('the token’s issuer is not trusted');
+  try {
+    const { payload } = await jwtVerify(token, keysFor(issuer, typeof header.jku === 'string' ? header.jku : undefined), {
+      issuer: iss,
+      audience: [...audiences],
+      algorithms: ACCEPTED_ALGORITHMS,
+      requiredClaims: ['exp', 'iat', 'jti'],
+      clockTolerance: 30,
+      maxTokenAge: '10m',
+    });
+    rememberJti(iss, String(payload.jti), Number(payload.exp));
+  } catch (error) {
+    if (error instanceof CdsAuthError) throw error;
+    if (error instanceof errors.JWTExpired) throw new CdsAuthError('the token has expired');
+    if (error instanceof errors.JWTClaimValidationFailed) throw new CdsAuthError(`the token’s "${error.claim}" claim is not acceptable`);
+    if (error instanceof errors.JWSSignatureVerificationFailed) throw new CdsAuthError('the token’s signature does not verify');
+    if (error instanceof errors.JWKSNoMatchingKey) throw new CdsAuthError('no trusted key matches the token');
+    throw new CdsAuthError('the token could not be verified');
+  }
+  return iss;
+}

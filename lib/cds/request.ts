@@ -1,0 +1,61 @@
+// The shapes CDS Hooks 2.0 clients send us, validated with zod: the hook request and feedback.
+import { z } from 'zod';
+
+export const SERVICE_ID = 'leg-cramp-factors';
+export const HOOK = 'patient-view';
+
+const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
+
+export const hookRequestSchema = z.object({
+  hook: z.string(),
+  hookInstance: z.string().min(1).max(200),
+  fhirServer: z.url({ protocol: /^https?$/ }).optional(),
+  fhirAuthorization: z
+    .object({
+      access_token: z.string().min(1),
+      token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
+      expires_in: z.number().int().nonnegative(),
+      scope: z.string(),
+      subject: z.string(),
+      patient: fhirId.optional(),
+    })
+    .optional(),
+  context: z.object({
+    userId: z.string().optional(),
+    patientId: fhirId,
+    encounterId: z.string().optional(),
+  }),
+  prefetch: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type HookRequest = z.infer<typeof hookRequestSchema>;
+
+export const feedbackSchema = z.object({
+  feedback: z
+    .array(
+      z.object({
+        card: z.string().min(1).max(200),
+        outcome: z.enum(['accepted', 'overridden']),
+        acceptedSuggestions: z.array(z.object({ id: z.string() })).optional(),
+        overrideReason: z
+          .object({
+            reason: z.object({ code: z.string().max(200), system: z.string().max(500).optional(), display: z.string().max(500).optional() }).optional(),
+            userComment: z.string().max(5000).optional(),
+          })
+          .optional(),
+        outcomeTimestamp: z.iso.datetime({ offset: true }),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+
+export type FeedbackRequest = z.infer<typeof feedbackSchema>;
+
+/** The first problem zod found, as "path: message". */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'the request is not valid';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'request';
+  return `${where}: ${issue.message}`;
+}
