@@ -5,6 +5,13 @@ const { securityHeaders } = require('./lib/securityHeaders.js');
 module.exports = {
   reactStrictMode: true,
   poweredByHeader: false,
+  async rewrites() {
+    // CDS Hooks clients expect the services at /cds-services (spec path), served by an API route.
+    return [
+      { source: '/cds-services', destination: '/api/cds-services' },
+      { source: '/cds-services/:path*', destination: '/api/cds-services/:path*' },
+    ];
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders(process.env) }];
   },

@@ -121,6 +121,19 @@ export function exchange(form: Record<string, string | undefined>, origin: strin
   );
 }
 
+/** A short-lived read token for one patient, as the demo EHR hands to its CDS service. */
+export function issueAccessToken(patientId: string): string {
+  const token = random();
+  state().tokens.set(token, {
+    patientId,
+    needPatientBanner: true,
+    scope: 'patient/*.read',
+    clientId: 'demo-ehr-cds',
+    expires: Date.now() + 300_000,
+  });
+  return token;
+}
+
 export function tokenGrant(authorization: string | undefined): TokenGrant | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!m?.[1]) return undefined;

@@ -19,7 +19,7 @@ export default function SandboxHome({ patients }: Props) {
       <h1>Demo EHR</h1>
       <p>
         Launch the leg cramp sidebar for a demo patient, as an EHR would (SMART App Launch with PKCE). “Framed” shows it embedded beside a
-        chart. A standalone launch with a patient picker starts at <Link href="/sandbox/standalone">standalone launch</Link>.
+        chart. “CDS Hooks” shows the cards our CDS Hooks service returns to the EHR for that patient. A standalone launch with a patient picker starts at <Link href="/sandbox/standalone">standalone launch</Link>.
       </p>
       <table className="patients">
         <caption>Demo patients</caption>
@@ -54,6 +54,9 @@ export default function SandboxHome({ patients }: Props) {
                 </form>
                 <Link href={`/sandbox/ehr?patient=${encodeURIComponent(p.id)}`} aria-label={`Launch framed for ${p.name}`}>
                   Framed
+                </Link>{' '}
+                <Link href={`/sandbox/cds?patient=${encodeURIComponent(p.id)}`} aria-label={`CDS Hooks cards for ${p.name}`}>
+                  CDS Hooks
                 </Link>
               </td>
             </tr>

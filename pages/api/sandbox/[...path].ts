@@ -5,6 +5,7 @@ import { createLaunch, exchange, issueCode, launchContext, type LaunchContext } 
 import { demoPatients } from '../../../lib/sandbox/demoPatients';
 import { requestOrigin, sandboxEnabled } from '../../../lib/sandbox/enabled';
 import { handleFhirGet, smartConfiguration } from '../../../lib/sandbox/fhirApi';
+import { callDemoCds, demoCdsJwks } from '../../../lib/sandbox/cdsClient';
 
 const FAILABLE = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation', 'Patient', 'Procedure']);
 
@@ -89,6 +90,14 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
       font_family_body: 'system-ui, sans-serif',
       dim_border_radius: '6px',
     });
+  }
+  if (route === 'cds-client/jwks.json') return res.status(200).json(await demoCdsJwks());
+  if (route === 'cds-call') {
+    const patient = String(req.query.patient ?? '');
+    if (!demoPatients.some((p) => p.id === patient)) return res.status(400).json({ error: 'unknown patient' });
+    const mode = req.query.mode === 'none' ? 'none' : 'fetch';
+    const answer = await callDemoCds(origin, patient, mode);
+    return res.status(200).json(answer);
   }
   if (route === 'launch') {
     const patient = String(req.query.patient ?? '');

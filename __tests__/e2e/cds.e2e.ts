@@ -1,0 +1,78 @@
+// The CDS Hooks service over real HTTP on the production build: the /cds-services path, CORS,
+// size limit, content checks, JWT enforcement, and the demo EHR's CDS Hooks view end to end
+// (signed ES384 JWT, the service reading the demo FHIR API with the EHR's token).
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { ORIGIN } from './server';
+
+const SERVICE = `${ORIGIN}/cds-services/leg-cramp-factors`;
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+const hook = { hook: 'patient-view', hookInstance: 'x1', context: { patientId: 'demo-ccb' } };
+
+describe('CDS Hooks over HTTP', () => {
+  it('serves discovery at /cds-services with CORS', async () => {
+    const res = await fetch(`${ORIGIN}/cds-services`, { headers: { Origin: 'https://ehr.example.org' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const body = (await res.json()) as { services: { id: string; hook: string }[] };
+    expect(body.services.map((s) => [s.id, s.hook])).toEqual([['leg-cramp-factors', 'patient-view']]);
+  });
+
+  it('answers a CORS preflight with the methods and headers a browser client needs', async () => {
+    const res = await fetch(SERVICE, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://ehr.example.org', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+  });
+
+  it('requires a JWT (401) when no issuer is configured off', async () => {
+    const res = await fetch(SERVICE, json(hook));
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toMatch(/Bearer JWT is required/);
+  });
+
+  it('refuses bodies over the limit with 413, bad JSON with 400 and other media types with 415', async () => {
+    const big = await fetch(SERVICE, json(`{"pad":"${'x'.repeat(6 * 1024 * 1024)}"}`));
+    expect(big.status).toBe(413);
+    const bad = await fetch(SERVICE, json('{"hook": '));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/not valid JSON/);
+    const text = await fetch(SERVICE, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'hi' });
+    expect(text.status).toBe(415);
+  });
+});
+
+describe('demo EHR CDS Hooks view', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows one linked card for demo-diuretic, from a signed call that read the demo FHIR API', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${ORIGIN}/sandbox`);
+    await page.getByRole('link', { name: 'CDS Hooks cards for Walter Hughes' }).click();
+    await page.waitForURL(/\/sandbox\/cds\?patient=demo-diuretic$/, { timeout: 30_000 });
+    await expect(page.locator('main').textContent()).resolves.toContain('Answer: HTTP 200, 1 card.');
+    const cards = await page.locator('li.cds-card h2').allTextContents();
+    expect(cards).toEqual(['Leg cramps: Diuretic (water pill) + Low potassium (potassium loss)']);
+    await page.context().close();
+  });
+
+  it('shows no cards, and says so, for a patient with nothing relevant', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${ORIGIN}/sandbox/cds?patient=demo-nothing`);
+    await expect(page.getByRole('status').textContent()).resolves.toMatch(/No cards: no documented causes found/);
+    await page.context().close();
+  });
+});
