@@ -8,6 +8,8 @@ import { demoPatients } from './demoPatients';
 export interface SandboxStore {
   readonly repo: MemoryRepository;
   readonly router: FhirRouter;
+  /** Each patient's resources by type (key "patientId|Type"), so a search scans one record, not all. */
+  readonly byPatient: ReadonlyMap<string, readonly fhir4.FhirResource[]>;
 }
 
 const holder = globalThis as unknown as { __legCrampSandbox?: Promise<SandboxStore> };
@@ -19,12 +21,17 @@ async function build(now: Date): Promise<SandboxStore> {
     indexSearchParameterBundle(readJson(file) as Parameters<typeof indexSearchParameterBundle>[0]);
   }
   const repo = new MemoryRepository();
+  const byPatient = new Map<string, fhir4.FhirResource[]>();
   for (const patient of demoPatients) {
     for (const resource of patient.resources(now)) {
-      await repo.createResource(resource as Parameters<typeof repo.createResource>[0]);
+      const stored = (await repo.createResource(resource as Parameters<typeof repo.createResource>[0])) as unknown as fhir4.FhirResource;
+      const key = `${patient.id}|${stored.resourceType}`;
+      const list = byPatient.get(key);
+      if (list) list.push(stored);
+      else byPatient.set(key, [stored]);
     }
   }
-  return { repo, router: new FhirRouter() };
+  return { repo, router: new FhirRouter(), byPatient };
 }
 
 export function sandboxStore(): Promise<SandboxStore> {
