@@ -5,8 +5,11 @@ function securityHeaders(env) {
   const dev = env.NODE_ENV === 'development';
   const csp = [
     "default-src 'self'",
-    // Next's pages router injects a small inline JSON data script; no eval outside dev.
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ''}`,
+    // Production builds use webpack, whose pages-router HTML has no executable inline script (only
+    // the __NEXT_DATA__ JSON block, which CSP does not treat as script), so no nonce or hash is
+    // needed. Turbopack adds an inline bootstrap script per build, which this policy would block.
+    // Dev mode needs eval and inline scripts for hot reloading.
+    `script-src 'self'${dev ? " 'unsafe-inline' 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",

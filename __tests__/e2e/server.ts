@@ -1,15 +1,16 @@
 // Starts the built app with the demo EHR switched on, on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const PORT = Number(process.env.E2E_PORT ?? 3123);
 export const ORIGIN = `http://localhost:${PORT}`;
+export const SERVER_LOG = path.join(ROOT, 'test-results', 'e2e-server.log');
 
 export function build(): void {
   if (process.env.E2E_SKIP_BUILD === '1' && existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
-  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/next'), ['build'], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/next'), ['build', '--webpack'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('next build failed');
 }
 
@@ -19,8 +20,17 @@ export async function start(logs: string[]): Promise<ChildProcess> {
     env: { ...process.env, SANDBOX_ENABLED: 'true', SANDBOX_ORIGIN: ORIGIN, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
+  // Everything the server prints also goes to a file, so the log-hygiene test can read it.
+  mkdirSync(path.dirname(SERVER_LOG), { recursive: true });
+  const file = createWriteStream(SERVER_LOG, { flags: 'w' });
+  child.stdout?.on('data', (d: Buffer) => {
+    logs.push(d.toString());
+    file.write(d);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    logs.push(d.toString());
+    file.write(d);
+  });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${ORIGIN}/api/sandbox/fhir/metadata`);
