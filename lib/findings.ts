@@ -50,6 +50,7 @@ export async function findingsFromServer(
   patientId: string,
   now: Date,
   bearer?: string,
+  options: { readonly timeoutMs?: number } = {},
 ): Promise<FindingsOutput> {
   let base: URL;
   try {
@@ -58,7 +59,11 @@ export async function findingsFromServer(
     throw new BadInputError(`--server "${server}" is not a URL`);
   }
   if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new BadInputError('--server must be an http(s) URL');
-  const transport = createFetchTransport({ baseUrl: base.toString(), token: () => bearer });
+  const transport = createFetchTransport({
+    baseUrl: base.toString(),
+    token: () => bearer,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  });
   const data: PatientData = await loadPatientData(transport, patientId, knowledge(), { now });
   if (!data.patient) {
     const reason = data.notChecked.find((n) => n.resourceType === 'Patient')?.reason ?? 'unknown reason';

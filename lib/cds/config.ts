@@ -23,6 +23,8 @@ export interface CdsConfig {
   readonly publicBaseUrl?: string;
   /** Whether an http:// fhirServer is accepted (local demo and tests); production needs https. */
   readonly allowHttpFhir: boolean;
+  /** Timeout of one request to the fhirServer; EHRs wait only seconds for cards. */
+  readonly fhirTimeoutMs: number;
 }
 
 export class CdsConfigError extends Error {}
@@ -51,5 +53,6 @@ export function readCdsConfig(env: Record<string, string | undefined> = process.
     corsOrigins: !origins || origins === '*' ? '*' : origins.split(/[\s,]+/).filter(Boolean),
     ...(env.CDS_PUBLIC_BASE_URL?.trim() ? { publicBaseUrl: env.CDS_PUBLIC_BASE_URL.trim().replace(/\/+$/, '') } : {}),
     allowHttpFhir: sandbox || env.CDS_ALLOW_HTTP_FHIR === 'true',
+    fhirTimeoutMs: Number(env.CDS_FHIR_TIMEOUT_MS) > 0 ? Number(env.CDS_FHIR_TIMEOUT_MS) : 8000,
   };
 }

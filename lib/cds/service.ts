@@ -115,7 +115,7 @@ async function hook(call: CdsCall, config: CdsConfig): Promise<CdsResponse> {
   const now = call.now ?? new Date();
   const token = request.fhirAuthorization?.access_token;
   const transport = request.fhirServer
-    ? createFetchTransport({ baseUrl: request.fhirServer, token: () => token })
+    ? createFetchTransport({ baseUrl: request.fhirServer, token: () => token, timeoutMs: config.fhirTimeoutMs })
     : undefined;
   const data = await loadPatientData(transport, request.context.patientId, knowledge(), { now, prefetch });
   const result = evaluate(knowledge(), data, now, { units: serverUnitConverter() });
