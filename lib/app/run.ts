@@ -16,12 +16,26 @@ export class SessionExpiredError extends Error {}
 export async function runForClient(client: Client, now: Date = new Date()): Promise<SidebarModel & { styleUrl?: string }> {
   const patientId = client.patient.id;
   if (!patientId) throw new Error('The launch did not include a patient. Open the app from a patient’s chart.');
+  const canRefresh = () => typeof client.state.tokenResponse?.refresh_token === 'string';
+  // One refresh at a time: parallel requests that all meet a 401 share it.
+  let refreshing: Promise<boolean> | undefined;
+  const refresh = () => {
+    refreshing ??= client.refresh().then(
+      () => true,
+      () => false,
+    );
+    return refreshing;
+  };
   const transport = createFetchTransport({
     baseUrl: client.state.serverUrl,
     token: async () => {
-      if (client.state.tokenResponse?.refresh_token) await client.refreshIfNeeded();
+      if (canRefresh() && !refreshing) await client.refreshIfNeeded();
+      else if (refreshing) await refreshing;
       return client.state.tokenResponse?.access_token;
     },
+    // A token the server no longer accepts (expired early or revoked): refresh once if the launch
+    // granted a refresh token; otherwise the 401 stands and the user is asked to relaunch.
+    onUnauthorized: async () => (canRefresh() ? refresh() : false),
   });
   const data = await loadPatientData(transport, patientId, knowledge(), { now });
   if (!data.patient && data.notChecked.some((n) => n.status === 401)) {

@@ -19,7 +19,7 @@ const TOPIC_SYSTEM = 'https://leg-cramp-factors.example.org/rules';
 
 /** Resource text goes into Markdown: neutralise the characters that would change its meaning. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\s+/g, ' ').trim();
+  return String(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\s+/g, ' ').trim();
 }
 
 function clip(text: string, max = SUMMARY_MAX - 1): string {

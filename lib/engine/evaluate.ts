@@ -18,7 +18,7 @@ import { DAY_MS, parseFhirDate } from './dates';
 import { beyond, formatNumber, latestByAnalyte, limitFor, readValue, recordedValue, type DatedResult } from './labs';
 import { linkFindings } from './links';
 import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, type DrugIdentity } from './medications';
-import { isObject, labelOf, namesOf, codingsOf } from './text';
+import { isObject, labelOf, namesOf, codingsOf, str } from './text';
 import { trendsFor } from './trends';
 import {
   groupOf,
@@ -139,7 +139,7 @@ export function evaluate(
       const matchedBy = conditionMatch(compiled, condition);
       if (!matchedBy) continue;
       const date = conditionDate(condition);
-      const clinical = condition.clinicalStatus?.coding?.[0]?.code;
+      const clinical = str(isObject(condition.clinicalStatus) && Array.isArray(condition.clinicalStatus.coding) ? condition.clinicalStatus.coding[0]?.code : undefined);
       const notes = [
         ...(note ? [note] : []),
         ...(compiled.rule.showsGestation

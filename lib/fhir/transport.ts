@@ -21,6 +21,11 @@ export interface FetchTransportOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Counts requests, for benchmarks. */
   readonly onRequest?: (url: string) => void;
+  /**
+   * Called when the server answers 401 (expired or revoked token). Resolve true after getting a new
+   * token (e.g. with a refresh token) and the request is sent once more; false gives up.
+   */
+  readonly onUnauthorized?: () => Promise<boolean>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 20_000;
@@ -82,8 +87,13 @@ export function createFetchTransport(options: FetchTransportOptions): FhirTransp
     baseUrl,
     async get(pathOrUrl) {
       const url = resolveOnServer(baseUrl, pathOrUrl);
+      let reauthorized = false;
       for (let attempt = 0; ; attempt++) {
         const { response, text } = await once(url);
+        if (response.status === 401 && !reauthorized && options.onUnauthorized) {
+          reauthorized = true;
+          if (await options.onUnauthorized()) continue;
+        }
         if ((response.status === 429 || response.status === 503) && attempt < retries) {
           const wait = retryAfterMs(response.headers.get('Retry-After')) ?? 250 * 2 ** attempt;
           await sleep(Math.min(wait, maxWait));
