@@ -4,7 +4,7 @@ import { evaluate } from '../../lib/engine/evaluate';
 import { loadPatientData } from '../../lib/fhir/loader';
 import { createFetchTransport } from '../../lib/fhir/transport';
 import { knowledge } from '../../lib/knowledge';
-import { lab, medicationRequest, NOW, patient, PATIENT_ID, rxConcept, condition } from '../helpers/fhir';
+import { condition, daysAgo, lab, medicationRequest, NOW, patient, PATIENT_ID, rxConcept } from '../helpers/fhir';
 
 const BASE = 'https://fhir.test/r4';
 
@@ -117,6 +117,39 @@ describe('loadPatientData', () => {
     expect(data.observations).toHaveLength(4);
     expect(data.notChecked).toEqual([]);
     expect(data.truncated).toEqual([]);
+  });
+
+  describe('stopping early on a newest-first electrolyte search', () => {
+    const page = (offset: number, days: (i: number) => number) =>
+      ['2823-3', '2951-2', '19123-9'].flatMap((code) =>
+        Array.from({ length: 6 }, (_, i) => lab(code, code === '2951-2' ? 140 : 4, code === '19123-9' ? 'mg/dL' : 'mmol/L', { effectiveDateTime: daysAgo(days(offset + i)) })),
+      );
+    const serveThree = (days: (i: number) => number, sorted = true) =>
+      server.use(
+        ...handlers({
+          Observation: (url) => {
+            const n = Number(url.searchParams.get('page') ?? '0');
+            const results = page(n * 6, days);
+            if (sorted) results.sort((a, b) => String(b.effectiveDateTime).localeCompare(String(a.effectiveDateTime)));
+            return HttpResponse.json(searchBundle(results, n < 2 ? `${BASE}/Observation?patient=${PATIENT_ID}&page=${n + 1}` : undefined));
+          },
+        }),
+      );
+    const electrolytePages = () => seen.filter((u) => u.pathname.endsWith('/Observation') && (u.searchParams.get('code') ?? u.searchParams.get('page') ?? '').length > 0 && !u.searchParams.get('date')).length;
+
+    it('reads one page when it already holds six results of every analyte, newest first', async () => {
+      serveThree((i) => 10 + i * 7);
+      const data = await load();
+      expect(electrolytePages()).toBe(1);
+      expect(data.observations).toHaveLength(18);
+      expect(data.truncated).toEqual([]);
+    });
+
+    it('reads every page when the server ignored the sort order', async () => {
+      serveThree((i) => 10 + i * 7, false); // grouped by analyte, not by date
+      await load();
+      expect(electrolytePages()).toBe(3);
+    });
   });
 
   it('stops at the page limit and reports the truncation', async () => {

@@ -4,7 +4,7 @@
 import type { CompiledKnowledge } from '../engine/compile';
 import type { NotChecked, PatientData, ReadableType, Truncation } from '../engine/types';
 import { FhirReadError } from './errors';
-import { planSearches, searchUrl } from './queries';
+import { planSearches, searchUrl, type SearchPlan } from './queries';
 import type { FhirTransport } from './transport';
 import { medicationKey } from '../engine/medications';
 import { isRecord as isObj } from '../engine/text';
@@ -20,6 +20,8 @@ export interface LoadOptions {
    * `patient`. A missing, null or failed entry is read from the server instead (when there is one).
    */
   readonly prefetch?: Readonly<Record<string, unknown>>;
+  /** Follow every page even when older pages cannot change the outcome (benchmarks, audits). */
+  readonly readAllPages?: boolean;
 }
 
 interface SearchResult {
@@ -39,12 +41,47 @@ function statusOf(error: unknown): { status?: number } {
 }
 
 /** Follows `next` links from the first page; stops at maxPages or when a link repeats. */
+const USABLE = new Set(['final', 'amended', 'corrected', 'preliminary']);
+
+/** The time of a result for ordering, or undefined when it has no usable date. */
+function resultTime(resource: unknown): number | undefined {
+  if (!isObj(resource)) return undefined;
+  const period = isObj(resource.effectivePeriod) ? resource.effectivePeriod.start : undefined;
+  const value = [resource.effectiveDateTime, period, resource.issued].find((v) => typeof v === 'string');
+  const ms = typeof value === 'string' ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * True when the results so far are newest first (so the server honoured _sort) and hold enough for
+ * every analyte: further pages hold only older results, which cannot change the outcome.
+ */
+export function enoughResults(matches: readonly unknown[], stop: NonNullable<SearchPlan['stopWhen']>, now: Date): boolean {
+  let previous = Number.POSITIVE_INFINITY;
+  for (const m of matches) {
+    const t = resultTime(m);
+    if (t === undefined || t > previous) return false;
+    previous = t;
+  }
+  const horizon = now.getTime() - stop.horizonDays * 24 * 60 * 60 * 1000;
+  const pastHorizon = previous < horizon;
+  return stop.analytes.every((codes) => {
+    let count = 0;
+    for (const m of matches) {
+      if (!isObj(m) || !USABLE.has(String(m.status)) || !isObj(m.code) || !Array.isArray(m.code.coding)) continue;
+      if ((m.code.coding as unknown[]).some((c) => isObj(c) && codes.includes(String(c.code)))) count++;
+    }
+    return count >= stop.perAnalyte || (count >= 1 && pastHorizon);
+  });
+}
+
 async function searchAll(
   transport: FhirTransport | undefined,
   first: string,
   type: ReadableType,
   maxPages: number,
   firstBody?: unknown,
+  enough?: (matches: readonly unknown[]) => boolean,
 ): Promise<SearchResult> {
   const matches: unknown[] = [];
   const included: unknown[] = [];
@@ -69,6 +106,7 @@ async function searchAll(
       if (resource.resourceType === type && mode !== 'include') matches.push(resource);
       else if (resource.resourceType === 'Medication') included.push(resource);
     }
+    if (enough?.(matches)) break;
     const next: unknown = Array.isArray(body.link)
       ? (body.link as unknown[]).find((l) => isObj(l) && l.relation === 'next' && typeof l.url === 'string')
       : undefined;
@@ -136,11 +174,14 @@ export async function loadPatientData(
     if (!transport) throw new FhirReadError('unexpected', prefetchFailure(prefetchedPatient));
     return transport.get(`Patient/${encodeURIComponent(patientId)}`);
   };
+  const now = options.now ?? new Date();
   const runSearch = async (plan: (typeof plans)[number]): Promise<SearchResult> => {
+    const stop = options.readAllPages ? undefined : plan.stopWhen;
+    const enough = stop ? (matches: readonly unknown[]) => enoughResults(matches, stop, now) : undefined;
     const given = prefetch[plan.key];
-    if (isBundle(given)) return searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages, given);
+    if (isBundle(given)) return searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages, given, enough);
     if (!transport) throw new FhirReadError('unexpected', prefetchFailure(given));
-    return searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages);
+    return searchAll(transport, searchUrl(plan, patientId), plan.resourceType, maxPages, undefined, enough);
   };
 
   const [patientOutcome, capability, ...searches] = await Promise.all([

@@ -3,6 +3,7 @@
 import { typesReadBy, type CompiledKnowledge } from '../engine/compile';
 import type { ReadableType } from '../engine/types';
 import { SYSTEMS } from '../terminology/codes';
+import { TREND_DAYS, TREND_POINTS } from '../engine/trends';
 
 export interface SearchPlan {
   readonly resourceType: ReadableType;
@@ -14,6 +15,12 @@ export interface SearchPlan {
   readonly purpose?: string;
   /** Stable name of the search, used as its CDS Hooks prefetch key. */
   readonly key: string;
+  /**
+   * When the results come newest first, paging may stop once every analyte has this many results,
+   * or at least one and the results have gone past the horizon: older pages cannot change a finding,
+   * the "no recent result" list or a trend.
+   */
+  readonly stopWhen?: { readonly analytes: readonly (readonly string[])[]; readonly perAnalyte: number; readonly horizonDays: number };
 }
 
 export interface PlanOptions {
@@ -41,7 +48,7 @@ function loincQuery(codes: Iterable<string>): string {
 function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: boolean): SearchPlan[] {
   const plans: SearchPlan[] = [];
   const taken = new Set<string>();
-  const add = (codes: readonly string[], days: number | undefined, purpose: string, key: string) => {
+  const add = (codes: readonly string[], days: number | undefined, purpose: string, key: string, stopWhen?: SearchPlan['stopWhen']) => {
     const fresh = [...new Set(codes)].filter((c) => !taken.has(c));
     if (fresh.length === 0) return;
     for (const c of fresh) taken.add(c);
@@ -52,6 +59,7 @@ function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: bool
       patientParam: 'patient',
       purpose,
       key,
+      ...(stopWhen ? { stopWhen } : {}),
     });
   };
   add(
@@ -59,6 +67,11 @@ function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: bool
     undefined,
     `${[...new Set(knowledge.lab.map(({ analyte }) => analyte.label.toLowerCase()))].join(', ')} results`,
     'labResults',
+    {
+      analytes: [...new Map(knowledge.lab.map(({ analyte }) => [analyte.id, analyte.loinc] as const)).values()],
+      perAnalyte: TREND_POINTS,
+      horizonDays: TREND_DAYS,
+    },
   );
   for (const { rule, resultAnalyte } of knowledge.condition) {
     if (rule.result && resultAnalyte) {
