@@ -1,6 +1,9 @@
 // Laboratory analytes the rules reason about: their LOINC codes, the unit limits are written in,
 // and the default limits from ../KNOWLEDGE section 2 (used only when a result has no referenceRange).
-import type { Analyte } from '../lib/engine/types';
+import type { Analyte, TrendSettings } from '../lib/engine/types';
+
+/** Trends show up to 6 values from the last 2 years (issue #4). */
+const TREND: TrendSettings = { points: 6, days: 730 };
 
 export const analytes = [
   {
@@ -13,7 +16,7 @@ export const analytes = [
     charge: 1,
     defaultLow: 3.5,
     defaultHigh: 5.1,
-    trend: true,
+    trend: TREND,
   },
   {
     id: 'sodium',
@@ -24,7 +27,7 @@ export const analytes = [
     charge: 1,
     defaultLow: 135,
     defaultHigh: 145,
-    trend: true,
+    trend: TREND,
   },
   {
     id: 'magnesium',
@@ -36,7 +39,7 @@ export const analytes = [
     charge: 2,
     defaultLow: 1.7,
     defaultHigh: 2.2,
-    trend: true,
+    trend: TREND,
   },
   {
     id: 'glucose',

@@ -3,11 +3,11 @@
 // realistic, prefetch-complete request, each with its own freshly signed ES384 JWT (jti is single
 // use). Prints requests per second and latency percentiles. Run: npm run bench:cds
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { prefetchTemplates } from '../lib/cds/service';
+import { prefetchFromResources } from '../lib/cds/prefetch';
 import { demoPatients } from '../lib/sandbox/demoPatients';
 
 interface Histogram {
@@ -33,37 +33,33 @@ const SERVICE = `${ORIGIN}/cds-services/leg-cramp-factors`;
 const ISSUER = 'https://bench-ehr.example.org';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const SANDBOX_BUNDLE = path.resolve(ROOT, '../shared/reference/sandbox-patients/948e608d-e408-4788-8cf2-8157c49c2940.json');
-
-function patientResources(): { id: string; label: string; resources: fhir4.FhirResource[] } {
-  if (existsSync(SANDBOX_BUNDLE)) {
-    const bundle = JSON.parse(readFileSync(SANDBOX_BUNDLE, 'utf8')) as fhir4.Bundle;
-    return {
-      id: '948e608d-e408-4788-8cf2-8157c49c2940',
-      label: 'SMART sandbox patient Dirk Kuhlman (Synthea; 64 resources)',
-      resources: (bundle.entry ?? []).map((e) => e.resource as fhir4.FhirResource),
-    };
-  }
-  const demo = demoPatients.find((p) => p.id === 'demo-hypoglycemia');
-  return { id: 'demo-hypoglycemia', label: 'demo patient demo-hypoglycemia', resources: demo?.resources(new Date()) ?? [] };
-}
-
-/** The prefetch an EHR would send: each template's search answered from the patient's resources. */
-function prefetchFor(resources: fhir4.FhirResource[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, template] of Object.entries(prefetchTemplates())) {
-    if (key === 'patient') {
-      out.patient = resources.find((r) => r.resourceType === 'Patient');
-      continue;
+/**
+ * A realistic record built from the demo patients (never from ../shared, which users do not have):
+ * one person with the demo's medications, conditions, procedures and results, plus three years of
+ * quarterly electrolytes, glucose and BMI, about the size of a Synthea record.
+ */
+function benchPatient(): { id: string; label: string; resources: fhir4.FhirResource[] } {
+  const id = 'bench-patient';
+  const now = new Date();
+  const resources: fhir4.FhirResource[] = [{ resourceType: 'Patient', id, birthDate: '1958-03-14', gender: 'female' }];
+  for (const demo of demoPatients.filter((p) => ['demo-hypoglycemia', 'demo-alcohol', 'demo-overweight', 'demo-dialysis'].includes(p.id))) {
+    for (const r of demo.resources(now)) {
+      if (r.resourceType === 'Patient') continue;
+      resources.push({ ...r, id: `${demo.id}-${r.id}`, subject: { reference: `Patient/${id}` } } as fhir4.FhirResource);
     }
-    const [type, query = ''] = template.split('?');
-    const codes = new URLSearchParams(query).get('code')?.split(',').map((c) => c.split('|')[1]);
-    const matches = resources.filter(
-      (r) => r.resourceType === type && (!codes || (r as fhir4.Observation).code.coding?.some((c) => codes.includes(c.code ?? ''))),
-    );
-    out[key] = { resourceType: 'Bundle', type: 'searchset', entry: matches.map((resource) => ({ resource, search: { mode: 'match' } })) };
   }
-  return out;
+  const loinc: [string, number, string][] = [['2823-3', 4.1, 'mmol/L'], ['2951-2', 139, 'mmol/L'], ['2345-7', 96, 'mg/dL'], ['39156-5', 27.5, 'kg/m2']];
+  for (let q = 1; q <= 12; q++) {
+    const when = new Date(now.getTime() - q * 91 * 86_400_000).toISOString();
+    for (const [code, value, unit] of loinc) {
+      resources.push({
+        resourceType: 'Observation', id: `hist-${code}-${q}`, status: 'final', subject: { reference: `Patient/${id}` }, effectiveDateTime: when,
+        code: { coding: [{ system: 'http://loinc.org', code }] },
+        valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+      });
+    }
+  }
+  return { id, label: `a ${resources.length}-resource record built from the demo patients`, resources };
 }
 
 async function waitForServer(): Promise<void> {
@@ -89,12 +85,12 @@ async function main(): Promise<void> {
   });
   try {
     await waitForServer();
-    const patient = patientResources();
+    const patient = benchPatient();
     const body = JSON.stringify({
       hook: 'patient-view',
       hookInstance: 'bench',
       context: { userId: 'Practitioner/bench', patientId: patient.id },
-      prefetch: prefetchFor(patient.resources),
+      prefetch: prefetchFromResources(patient.resources),
     });
     const sign = () =>
       new SignJWT({})

@@ -8,7 +8,8 @@ import { setupServer } from 'msw/node';
 import { knowledgeBase } from '../../cds-rules';
 import { readCdsConfig, type CdsConfig } from '../../lib/cds/config';
 import type { Card } from '../../lib/cds/cards';
-import { feedbackLog, handleCds, prefetchTemplates, type CdsCall } from '../../lib/cds/service';
+import { prefetchFromResources } from '../../lib/cds/prefetch';
+import { feedbackLog, handleCds, type CdsCall } from '../../lib/cds/service';
 import { demoPatients } from '../../lib/sandbox/demoPatients';
 import { NOW } from '../helpers/fhir';
 
@@ -21,27 +22,7 @@ const OPEN: CdsConfig = { ...readCdsConfig({}), jwtRequired: false };
 const call = (body: unknown, extra: Partial<CdsCall> = {}, config: CdsConfig = OPEN) =>
   handleCds({ method: 'POST', path: 'leg-cramp-factors', body, baseUrl: BASE, now: NOW, ...extra }, config);
 
-/** The prefetch an EHR would send for a set of resources: each template's search, answered from them. */
-function prefetchFor(resources: fhir4.FhirResource[], keys: string[] = Object.keys(prefetchTemplates())): Record<string, unknown> {
-  const templates = prefetchTemplates();
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const template = templates[key] ?? '';
-    if (key === 'patient') {
-      out.patient = resources.find((r) => r.resourceType === 'Patient');
-      continue;
-    }
-    const [type, query = ''] = template.split('?');
-    const codes = new URLSearchParams(query).get('code')?.split(',').map((c) => c.split('|')[1]);
-    const matches = resources.filter((r) => {
-      if (r.resourceType !== type) return false;
-      if (!codes) return true;
-      return (r as fhir4.Observation).code.coding?.some((c) => codes.includes(c.code ?? ''));
-    });
-    out[key] = { resourceType: 'Bundle', type: 'searchset', entry: matches.map((resource) => ({ resource, search: { mode: 'match' } })) };
-  }
-  return out;
-}
+const prefetchFor = prefetchFromResources;
 
 function hookRequest(patientId: string, extra: Record<string, unknown> = {}) {
   return { hook: 'patient-view', hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', context: { userId: 'Practitioner/1', patientId }, ...extra };

@@ -13,9 +13,13 @@ export default {
     'miscarriage', 'abortion', 'ectopic', 'tubal', 'blighted ovum', 'molar', 'postpartum', 'puerperium', 'puerperal',
     'delivery', 'delivered', 'termination', 'pregnancy loss', 'not pregnant', 'history of', 'test',
   ],
-  showsGestation: true,
-  // Gestational age: estimated (11884-4), by last menstrual period (11885-1), generic (18185-9), in weeks (49051-6), in days (49052-4).
-  gestationalAgeLoinc: ['11884-4', '11885-1', '18185-9', '49051-6', '49052-4'],
+  gestation: {
+    // Gestational age: estimated (11884-4), by last menstrual period (11885-1), generic (18185-9), in weeks (49051-6), in days (49052-4).
+    loinc: ['11884-4', '11885-1', '18185-9', '49051-6', '49052-4'],
+    maxWeeks: 42,
+    secondTrimesterWeek: 14,
+    thirdTrimesterWeek: 28,
+  },
   // Pregnancy status (82810-3) answered "Pregnant", within 42 weeks.
   statusResult: {
     loinc: ['82810-3'],

@@ -4,13 +4,13 @@
 import { SOURCE_ARTICLE } from '../../cds-rules';
 import { evaluate } from '../engine/evaluate';
 import { loadPatientData } from '../fhir/loader';
-import { planSearches, searchUrl } from '../fhir/queries';
 import { createFetchTransport } from '../fhir/transport';
 import { knowledge } from '../knowledge';
 import { serverUnitConverter } from '../terminology/ucumNode';
 import { CdsAuthError, verifyCdsJwt } from './auth';
 import { cardsFor, type Card } from './cards';
 import type { CdsConfig } from './config';
+import { prefetchTemplates } from './prefetch';
 import { feedbackSchema, firstIssue, HOOK, hookRequestSchema, SERVICE_ID } from './request';
 
 export interface CdsResponse {
@@ -29,17 +29,6 @@ export interface CdsCall {
   /** Public base URL of this app, e.g. https://cramps.example.org. */
   readonly baseUrl: string;
   readonly now?: Date;
-}
-
-const PATIENT_TOKEN = '{{context.patientId}}';
-
-/** Prefetch templates: exactly the searches the loader runs, without date windows (no date tokens exist). */
-export function prefetchTemplates(): Record<string, string> {
-  const templates: Record<string, string> = { patient: `Patient/${PATIENT_TOKEN}` };
-  for (const plan of planSearches(knowledge(), new Date(), { windows: false })) {
-    templates[plan.key] = searchUrl(plan, PATIENT_TOKEN).replace(encodeURIComponent(PATIENT_TOKEN), PATIENT_TOKEN);
-  }
-  return templates;
 }
 
 export function discovery(): unknown {

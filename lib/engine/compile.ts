@@ -51,7 +51,7 @@ export function typesReadBy(rule: Rule): readonly ReadableType[] {
     case 'condition': {
       const types: ReadableType[] = ['Condition'];
       if (rule.procedure) types.push('Procedure');
-      if (rule.result || rule.statusResult || rule.gestationalAgeLoinc) types.push('Observation');
+      if (rule.result || rule.statusResult || rule.gestation) types.push('Observation');
       if (rule.result?.minAgeYears !== undefined) types.push('Patient');
       return types;
     }
@@ -124,7 +124,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
   for (const { rule, resultAnalyte } of condition) {
     for (const code of resultAnalyte?.loinc ?? []) observationCodes.add(code);
     for (const code of rule.statusResult?.loinc ?? []) observationCodes.add(code);
-    for (const code of rule.gestationalAgeLoinc ?? []) observationCodes.add(code);
+    for (const code of rule.gestation?.loinc ?? []) observationCodes.add(code);
   }
   return { kb, medication, condition, lab, analytes, analyteByLoinc, observationCodes: [...observationCodes] };
 }

@@ -5,10 +5,10 @@ import type { UnitConverter } from '../terminology/units';
 import { findName, mentions } from '../terminology/names';
 import { SYSTEMS } from '../terminology/codes';
 import type { CompiledConditionRule } from './compile';
-import { DAY_MS, parseFhirDate } from './dates';
-import { formatNumber, observationDate, readValue, recordedValue, type DatedResult } from './labs';
+import { ageInYears, DAY_MS, parseFhirDate } from './dates';
+import { beyond, formatNumber, observationDate, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
 import { codesIn, codingsOf, isObject, labelOf, namesOf, str } from './text';
-import type { Evidence, ResultNote, StatusResultCriterion } from './types';
+import type { Evidence, GestationSettings, ResultNote, StatusResultCriterion } from './types';
 
 export interface Match {
   readonly matchedBy: 'code' | 'name';
@@ -19,15 +19,13 @@ export function ref(resource: { resourceType: string; id?: string }): string {
   return `${resource.resourceType}/${typeof resource.id === 'string' ? resource.id : '(no id)'}`;
 }
 
-const USABLE_RESULT = new Set(['final', 'amended', 'corrected', 'preliminary']);
-
 /** Usable, dated results not after `now`, indexed by LOINC code, newest first. */
 export class ResultIndex {
   private readonly byCode = new Map<string, DatedResult[]>();
 
   constructor(observations: readonly fhir4.Observation[], codes: ReadonlySet<string>, now: Date) {
     for (const obs of observations) {
-      if (!isObject(obs) || !USABLE_RESULT.has(String(obs.status))) continue;
+      if (!isObject(obs) || !USABLE_RESULT_STATUS.has(String(obs.status))) continue;
       const mine = codesIn(obs.code, SYSTEMS.loinc).filter((c) => codes.has(c));
       if (mine.length === 0) continue;
       const date = observationDate(obs);
@@ -110,23 +108,9 @@ export function procedureMatches(
 
 // --- Measured values against a fixed threshold -------------------------------------------------
 
-/** Whole years between a FHIR birth date and an instant, or undefined when the birth date is unusable. */
-export function ageInYears(birthDate: unknown, at: Date): number | undefined {
-  const born = parseFhirDate(birthDate, 'start');
-  if (!born || born.getTime() > at.getTime()) return undefined;
-  let years = at.getUTCFullYear() - born.getUTCFullYear();
-  const beforeBirthday =
-    at.getUTCMonth() < born.getUTCMonth() ||
-    (at.getUTCMonth() === born.getUTCMonth() && at.getUTCDate() < born.getUTCDate());
-  if (beforeBirthday) years--;
-  return years;
-}
-
+/** "below" reads like a lower limit (see beyond); "at or above" includes the threshold itself. */
 function crosses(comparison: 'below' | 'at-or-above', value: number, comparator: string | undefined, threshold: number): boolean {
-  if (comparison === 'below') {
-    if (comparator === '>' || comparator === '>=') return false;
-    return value < threshold || (comparator === '<' && value <= threshold);
-  }
+  if (comparison === 'below') return beyond('low', value, comparator, threshold);
   if (comparator === '<' || comparator === '<=') return false;
   return value >= threshold;
 }
@@ -236,50 +220,47 @@ export function statusMatch(criterion: StatusResultCriterion, results: ResultInd
 
 // --- Gestational age -------------------------------------------------------------------------
 
-const MAX_GESTATION_WEEKS = 42;
 const WEEK_MS = 7 * DAY_MS;
 
-function trimesterOf(weeks: number): string {
-  return weeks < 14 ? 'first' : weeks < 28 ? 'second' : 'third';
+function trimesterOf(weeks: number, settings: GestationSettings): string {
+  return weeks < settings.secondTrimesterWeek ? 'first' : weeks < settings.thirdTrimesterWeek ? 'second' : 'third';
+}
+
+export interface GestationFromResult {
+  readonly weeks: number;
+  readonly date: string;
+  readonly reference: string;
 }
 
 /** Gestational age today from the latest gestational-age result, in whole weeks, when plausible. */
-export function gestationFromResult(
-  loinc: readonly string[] | undefined,
-  results: ResultIndex,
-  now: Date,
-): { weeks: number; date: string; reference: string } | undefined {
-  if (!loinc || loinc.length === 0) return undefined;
-  const latest = results.get(loinc)[0];
+export function gestationFromResult(settings: GestationSettings, results: ResultIndex, now: Date): GestationFromResult | undefined {
+  if (settings.loinc.length === 0) return undefined;
+  const latest = results.get(settings.loinc)[0];
   const q = latest?.obs.valueQuantity;
   if (!latest || !isObject(q) || typeof q.value !== 'number' || !Number.isFinite(q.value)) return undefined;
   const unit = (str(q.code) ?? str(q.unit) ?? '').toLowerCase();
   const perWeek = ['wk', 'week', 'weeks', 'w'].includes(unit) ? 1 : ['d', 'day', 'days'].includes(unit) ? 7 : undefined;
   if (perWeek === undefined) return undefined;
   const weeks = Math.floor(q.value / perWeek + (now.getTime() - latest.when.getTime()) / WEEK_MS);
-  if (weeks < 0 || weeks > MAX_GESTATION_WEEKS) return undefined;
+  if (weeks < 0 || weeks > settings.maxWeeks) return undefined;
   return { weeks, date: latest.date, reference: ref(latest.obs) };
 }
 
 /** Notes for a pregnancy finding: trimester from a gestational-age result, else from the onset date. */
 export function gestationNotes(
   onsetValue: string | undefined,
-  fromResult: ReturnType<typeof gestationFromResult>,
+  fromResult: GestationFromResult | undefined,
+  settings: GestationSettings,
   now: Date,
 ): string[] {
   if (fromResult) {
     return [
-      `About ${fromResult.weeks} weeks by the gestational age recorded ${fromResult.date.slice(0, 10)}: estimated ${trimesterOf(fromResult.weeks)} trimester.`,
+      `About ${fromResult.weeks} weeks by the gestational age recorded ${fromResult.date.slice(0, 10)}: estimated ${trimesterOf(fromResult.weeks, settings)} trimester.`,
     ];
   }
   const onset = parseFhirDate(onsetValue, 'start');
   if (!onset) return ['Onset date not recorded, so the trimester cannot be estimated.'];
   const weeks = Math.floor((now.getTime() - onset.getTime()) / WEEK_MS);
-  if (weeks > MAX_GESTATION_WEEKS) return [`Verify: recorded ${weeks} weeks ago and never closed.`];
-  return [`About ${weeks} weeks since the recorded onset: estimated ${trimesterOf(weeks)} trimester.`];
-}
-
-/** True when a condition's name is vetoed by the rule's exclusion words. */
-export function excludedByName(compiled: { excludedNames?: RegExp }, names: readonly string[]): boolean {
-  return mentions(compiled.excludedNames, names);
+  if (weeks > settings.maxWeeks) return [`Verify: recorded ${weeks} weeks ago and never closed.`];
+  return [`About ${weeks} weeks since the recorded onset: estimated ${trimesterOf(weeks, settings)} trimester.`];
 }

@@ -40,3 +40,15 @@ export function displayDate(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return value.length > 10 ? value.slice(0, 10) : value;
 }
+
+/** Whole years between a FHIR birth date and an instant, or undefined when the birth date is unusable. */
+export function ageInYears(birthDate: unknown, at: Date): number | undefined {
+  const born = parseFhirDate(birthDate, 'start');
+  if (!born || born.getTime() > at.getTime()) return undefined;
+  let years = at.getUTCFullYear() - born.getUTCFullYear();
+  const beforeBirthday =
+    at.getUTCMonth() < born.getUTCMonth() ||
+    (at.getUTCMonth() === born.getUTCMonth() && at.getUTCDate() < born.getUTCDate());
+  if (beforeBirthday) years--;
+  return years;
+}

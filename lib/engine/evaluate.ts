@@ -130,6 +130,10 @@ export function evaluate(
 
   // Conditions, and the other criteria condition rules carry.
   const results = new ResultIndex(data.observations, new Set(knowledge.observationCodes), now);
+  // Each rule's gestational age from results, worked out once, not per pregnancy record.
+  const gestationByRule = new Map(
+    knowledge.condition.flatMap(({ rule }) => (rule.gestation ? [[rule.id, gestationFromResult(rule.gestation, results, now)] as const] : [])),
+  );
   for (const condition of data.conditions) {
     if (!isObject(condition)) continue;
     const current = isCurrentCondition(condition, now);
@@ -142,10 +146,11 @@ export function evaluate(
       const clinical = str(isObject(condition.clinicalStatus) && Array.isArray(condition.clinicalStatus.coding) ? condition.clinicalStatus.coding[0]?.code : undefined);
       const notes = [
         ...(note ? [note] : []),
-        ...(compiled.rule.showsGestation
+        ...(compiled.rule.gestation
           ? gestationNotes(
               condition.onsetDateTime ?? condition.onsetPeriod?.start,
-              gestationFromResult(compiled.rule.gestationalAgeLoinc, results, now),
+              gestationByRule.get(compiled.rule.id),
+              compiled.rule.gestation,
               now,
             )
           : []),
@@ -174,11 +179,9 @@ export function evaluate(
     if (!status) continue;
     const reading = statusMatch(status, results, now);
     if (reading.match) {
-      const notes = compiled.rule.showsGestation
-        ? gestationNotes(undefined, gestationFromResult(compiled.rule.gestationalAgeLoinc, results, now), now).filter(
-            (n) => !n.startsWith('Onset date not recorded'),
-          )
-        : [];
+      // A status result has no onset date: only a gestational-age result can give the trimester.
+      const fromResult = gestationByRule.get(id);
+      const notes = compiled.rule.gestation && fromResult ? gestationNotes(undefined, fromResult, compiled.rule.gestation, now) : [];
       addMatch(found, id, notes.length > 0 ? { ...reading.match, evidence: { ...reading.match.evidence, notes } } : reading.match);
     } else if (reading.contradicting && found.has(id)) {
       // A newer status result says otherwise: keep the finding, but say so beside each record.

@@ -5,7 +5,8 @@ import { parseFhirDate } from './dates';
 import { asArray, codesIn, isObject, str } from './text';
 import type { Analyte } from './types';
 
-const USABLE_STATUS = new Set(['final', 'amended', 'corrected', 'preliminary']);
+/** Result statuses that count (KNOWLEDGE section 1); others are ignored everywhere. */
+export const USABLE_RESULT_STATUS: ReadonlySet<string> = new Set(['final', 'amended', 'corrected', 'preliminary']);
 const LOW_FLAGS = new Set(['L', 'LL', 'LU']);
 const HIGH_FLAGS = new Set(['H', 'HH', 'HU']);
 
@@ -31,7 +32,7 @@ export function latestByAnalyte(
   const latest = new Map<string, DatedResult>();
   const undated: { analyte: string; obs: fhir4.Observation }[] = [];
   for (const obs of observations) {
-    if (!isObject(obs) || !USABLE_STATUS.has(String(obs.status))) continue;
+    if (!isObject(obs) || !USABLE_RESULT_STATUS.has(String(obs.status))) continue;
     const analyte = codesIn(obs.code, SYSTEMS.loinc)
       .map((c) => analyteByLoinc.get(c))
       .find((a): a is string => a !== undefined);

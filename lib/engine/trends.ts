@@ -7,9 +7,6 @@ import { DAY_MS } from './dates';
 import { beyond, limitFor, readValue } from './labs';
 import type { Analyte, Trend, TrendPoint } from './types';
 
-export const TREND_POINTS = 6;
-export const TREND_DAYS = 730;
-
 export function trendsFor(
   analytes: Iterable<Analyte>,
   results: ResultIndex,
@@ -18,11 +15,12 @@ export function trendsFor(
 ): Trend[] {
   const trends: Trend[] = [];
   for (const analyte of analytes) {
-    if (!analyte.trend) continue;
+    const settings = analyte.trend;
+    if (!settings) continue;
     const recent = results
       .get(analyte.loinc)
-      .filter((r) => now.getTime() - r.when.getTime() <= TREND_DAYS * DAY_MS)
-      .slice(0, TREND_POINTS);
+      .filter((r) => now.getTime() - r.when.getTime() <= settings.days * DAY_MS)
+      .slice(0, settings.points);
     if (recent.length === 0) continue;
     const points: TrendPoint[] = [];
     let omitted = 0;
@@ -60,6 +58,7 @@ export function trendsFor(
       ...(high !== undefined ? { high } : {}),
       points: points.reverse(),
       omitted,
+      settings,
     });
   }
   return trends;

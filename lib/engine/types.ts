@@ -48,10 +48,8 @@ export interface ConditionRule extends RuleBase {
   readonly names: readonly string[];
   /** Words that veto a name match (e.g. "prediabetes", "family history"). */
   readonly excludeNames?: readonly string[];
-  /** Show the estimated trimester from the onset date or a gestational-age result (pregnancy). */
-  readonly showsGestation?: boolean;
-  /** LOINC codes of gestational-age results, used for the trimester when present. */
-  readonly gestationalAgeLoinc?: readonly string[];
+  /** Show the estimated trimester from a gestational-age result or the onset date (pregnancy). */
+  readonly gestation?: GestationSettings;
   /** A condition counts only when its onset (else its recorded date) lies within this many days before `now`. */
   readonly onsetWithinDays?: number;
   /** The rule also fires on a procedure performed within a window (hemodialysis). */
@@ -60,6 +58,23 @@ export interface ConditionRule extends RuleBase {
   readonly result?: ResultCriterion;
   /** The rule also fires on a coded status result (pregnancy status "pregnant"). */
   readonly statusResult?: StatusResultCriterion;
+}
+
+export interface GestationSettings {
+  /** LOINC codes of gestational-age results (in weeks or days), preferred over the onset date. */
+  readonly loinc: readonly string[];
+  /** Longer than this since the onset, and never closed: shown with a "verify" note. */
+  readonly maxWeeks: number;
+  /** First week of the second and of the third trimester. */
+  readonly secondTrimesterWeek: number;
+  readonly thirdTrimesterWeek: number;
+}
+
+export interface TrendSettings {
+  /** At most this many of the latest results are shown. */
+  readonly points: number;
+  /** Only results from this many days before `now`. */
+  readonly days: number;
 }
 
 export interface ProcedureCriterion {
@@ -126,7 +141,7 @@ export interface Analyte {
   readonly defaultLow?: number;
   readonly defaultHigh?: number;
   /** Show the recent results as a trend in the sidebar. */
-  readonly trend?: boolean;
+  readonly trend?: TrendSettings;
 }
 
 /** A documented mechanism that ties findings together, e.g. a diuretic causing potassium loss. */
@@ -275,6 +290,8 @@ export interface Trend {
   readonly points: readonly TrendPoint[];
   /** Results in the window that could not be converted and were left out. */
   readonly omitted: number;
+  /** The analyte's trend settings, so the sidebar can say what it shows. */
+  readonly settings: TrendSettings;
 }
 
 export interface EvaluationResult {

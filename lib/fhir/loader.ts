@@ -8,6 +8,8 @@ import { planSearches, searchUrl, type SearchPlan } from './queries';
 import type { FhirTransport } from './transport';
 import { medicationKey } from '../engine/medications';
 import { isRecord as isObj } from '../engine/text';
+import { parseFhirDate } from '../engine/dates';
+import { observationDate, USABLE_RESULT_STATUS } from '../engine/labs';
 
 export const DEFAULT_MAX_PAGES = 30;
 
@@ -41,15 +43,10 @@ function statusOf(error: unknown): { status?: number } {
 }
 
 /** Follows `next` links from the first page; stops at maxPages or when a link repeats. */
-const USABLE = new Set(['final', 'amended', 'corrected', 'preliminary']);
-
-/** The time of a result for ordering, or undefined when it has no usable date. */
+/** The time of a result for ordering (the engine's own reading of its date), or undefined. */
 function resultTime(resource: unknown): number | undefined {
   if (!isObj(resource)) return undefined;
-  const period = isObj(resource.effectivePeriod) ? resource.effectivePeriod.start : undefined;
-  const value = [resource.effectiveDateTime, period, resource.issued].find((v) => typeof v === 'string');
-  const ms = typeof value === 'string' ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) : Number.NaN;
-  return Number.isNaN(ms) ? undefined : ms;
+  return parseFhirDate(observationDate(resource as unknown as fhir4.Observation), 'start')?.getTime();
 }
 
 /**
@@ -68,7 +65,7 @@ export function enoughResults(matches: readonly unknown[], stop: NonNullable<Sea
   return stop.analytes.every((codes) => {
     let count = 0;
     for (const m of matches) {
-      if (!isObj(m) || !USABLE.has(String(m.status)) || !isObj(m.code) || !Array.isArray(m.code.coding)) continue;
+      if (!isObj(m) || !USABLE_RESULT_STATUS.has(String(m.status)) || !isObj(m.code) || !Array.isArray(m.code.coding)) continue;
       if ((m.code.coding as unknown[]).some((c) => isObj(c) && codes.includes(String(c.code)))) count++;
     }
     return count >= stop.perAnalyte || (count >= 1 && pastHorizon);

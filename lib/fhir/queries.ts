@@ -3,7 +3,6 @@
 import { typesReadBy, type CompiledKnowledge } from '../engine/compile';
 import type { ReadableType } from '../engine/types';
 import { SYSTEMS } from '../terminology/codes';
-import { TREND_DAYS, TREND_POINTS } from '../engine/trends';
 
 export interface SearchPlan {
   readonly resourceType: ReadableType;
@@ -69,18 +68,18 @@ function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: bool
     'labResults',
     {
       analytes: [...new Map(knowledge.lab.map(({ analyte }) => [analyte.id, analyte.loinc] as const)).values()],
-      perAnalyte: TREND_POINTS,
-      horizonDays: TREND_DAYS,
+      perAnalyte: Math.max(1, ...knowledge.lab.map(({ analyte }) => analyte.trend?.points ?? 1)),
+      horizonDays: Math.max(0, ...knowledge.lab.map(({ analyte }) => analyte.trend?.days ?? 0)),
     },
   );
   for (const { rule, resultAnalyte } of knowledge.condition) {
     if (rule.result && resultAnalyte) {
       add(resultAnalyte.loinc, rule.result.withinDays, `${resultAnalyte.label.toLowerCase()} results`, `${resultAnalyte.id}Results`);
     }
-    if (rule.statusResult || rule.gestationalAgeLoinc) {
+    if (rule.statusResult || rule.gestation) {
       add(
-        [...(rule.statusResult?.loinc ?? []), ...(rule.gestationalAgeLoinc ?? [])],
-        rule.statusResult?.withinDays ?? 294,
+        [...(rule.statusResult?.loinc ?? []), ...(rule.gestation?.loinc ?? [])],
+        Math.max(rule.statusResult?.withinDays ?? 0, (rule.gestation?.maxWeeks ?? 0) * 7),
         `${rule.title.toLowerCase()} results`,
         `${rule.id}Results`,
       );

@@ -46,13 +46,21 @@ function describe(trend: Trend): string {
   return `${trend.label}, ${trend.points.length} result${trend.points.length === 1 ? '' : 's'}${period}: ${values} ${trend.unit}${limits.length ? `; ${limits.join(', ')}` : ''}.`;
 }
 
+/** "Up to 6 values from the last 2 years, oldest first.", from the analytes' trend settings. */
+function windowText(settings: Trend['settings'] | undefined): string {
+  if (!settings) return '';
+  const years = settings.days / 365;
+  const span = Number.isInteger(years) ? `${years} year${years === 1 ? '' : 's'}` : `${settings.days} days`;
+  return `Up to ${settings.points} values from the last ${span}, oldest first.`;
+}
+
 export function Trends({ trends }: { trends: readonly Trend[] }) {
   const shown = trends.filter((t) => t.points.length > 0 || t.omitted > 0);
   if (shown.length === 0) return null;
   return (
     <section aria-labelledby="trends-title" className="group trends">
       <h2 id="trends-title">Recent results</h2>
-      <p className="muted">Up to 6 values from the last 2 years, oldest first.</p>
+      <p className="muted">{windowText(shown[0]?.settings)}</p>
       {shown.map((trend) => {
         const last = trend.points[trend.points.length - 1];
         const id = `trend-${trend.analyte}`;

@@ -1,4 +1,5 @@
 // Small display helpers for the sidebar.
+import { ageInYears } from '../engine/dates';
 
 export function patientName(patient: fhir4.Patient | undefined): string {
   const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0];
@@ -7,12 +8,9 @@ export function patientName(patient: fhir4.Patient | undefined): string {
   return [...(name.given ?? []), name.family].filter(Boolean).join(' ') || 'Unnamed patient';
 }
 
+/** Whole years on a date; the engine's reckoning, so the banner and the BMI age check agree. */
 export function ageOn(birthDate: string | undefined, on: Date): number | undefined {
-  if (!birthDate || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return undefined;
-  const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  let age = on.getUTCFullYear() - y;
-  if (on.getUTCMonth() + 1 < m || (on.getUTCMonth() + 1 === m && on.getUTCDate() < d)) age--;
-  return age >= 0 ? age : undefined;
+  return ageInYears(birthDate, on);
 }
 
 export function shortDate(value: string | undefined): string {
