@@ -42,6 +42,39 @@ export const analytes = [
     trend: TREND,
   },
   {
+    id: 'calcium',
+    label: 'Calcium (total)',
+    // 17861-6 serum/plasma, 49765-1 blood (the SMART sandbox uses this one). No urine codes.
+    // 1 mmol/L = 4.008 mg/dL (molar mass 40.08 g/mol).
+    loinc: ['17861-6', '49765-1'],
+    unit: 'mg/dL',
+    molecularWeight: 40.08,
+    charge: 2,
+    defaultLow: 8.5,
+    trend: TREND,
+  },
+  {
+    id: 'ionized-calcium',
+    label: 'Calcium (ionized)',
+    // 1994-3 blood, 1995-0 serum/plasma. Preferred over total calcium by the low-calcium rule.
+    loinc: ['1994-3', '1995-0'],
+    unit: 'mmol/L',
+    molecularWeight: 40.08,
+    charge: 2,
+    defaultLow: 1.12,
+    trend: TREND,
+    family: 'calcium',
+  },
+  {
+    id: 'tsh',
+    label: 'TSH',
+    // 3016-3 and 11580-8, thyrotropin in serum/plasma. m[IU]/L equals u[IU]/mL.
+    loinc: ['3016-3', '11580-8'],
+    unit: 'm[IU]/L',
+    defaultHigh: 4.5,
+    trend: TREND,
+  },
+  {
     id: 'glucose',
     label: 'Glucose',
     // 2339-0 blood, 2345-7 serum/plasma (KNOWLEDGE section 3). Read by the hypoglycemia rule only.
@@ -59,4 +92,7 @@ export const analytes = [
 ] as const satisfies readonly Analyte[];
 
 /** Units, written as UCUM codes, that results for these analytes are commonly reported in. */
-export const commonUnits = ['mmol/L', 'meq/L', 'umol/L', 'mmol/dL', 'mg/dL', 'mg/L', 'g/L', 'kg/m2'] as const;
+export const commonUnits = [
+  'mmol/L', 'meq/L', 'umol/L', 'mmol/dL', 'mg/dL', 'mg/L', 'g/L', 'kg/m2',
+  'm[IU]/L', 'u[IU]/mL', '[IU]/L', 'u[IU]/L', 'm[IU]/mL',
+] as const;

@@ -1,6 +1,6 @@
 // The findings command's logic, separate from argv and process handling so tests can call it.
 import { evaluate } from './engine/evaluate';
-import type { EvaluationResult, PatientData } from './engine/types';
+import type { EvaluationResult, EvidenceLevel, PatientData } from './engine/types';
 import { BadInputError, patientDataFromBundle } from './fhir/fromBundle';
 import { loadPatientData } from './fhir/loader';
 import { createFetchTransport } from './fhir/transport';
@@ -10,8 +10,8 @@ import { serverUnitConverter } from './terminology/ucumNode';
 export interface FindingsOutput {
   readonly patient: string | null;
   readonly now: string;
-  readonly findings: { ruleId: string; title: string; evidence: string[]; matchedBy: 'code' | 'name' }[];
-  readonly notChecked: { resourceType: string; reason: string }[];
+  readonly findings: { ruleId: string; title: string; evidence: string[]; matchedBy: 'code' | 'name'; level: EvidenceLevel }[];
+  readonly notChecked: { resourceType: string; reason: string; affectedRules: string[] }[];
 }
 
 export function toFindingsOutput(result: EvaluationResult): FindingsOutput {
@@ -23,8 +23,9 @@ export function toFindingsOutput(result: EvaluationResult): FindingsOutput {
       title: f.title,
       evidence: f.evidence.map((e) => e.reference),
       matchedBy: f.matchedBy,
+      level: f.level,
     })),
-    notChecked: result.notChecked.map((n) => ({ resourceType: n.resourceType, reason: n.reason })),
+    notChecked: result.notChecked.map((n) => ({ resourceType: n.resourceType, reason: n.reason, affectedRules: [...n.affectedRules] })),
   };
 }
 

@@ -10,18 +10,26 @@ const ROOT = path.resolve(__dirname, '../..');
 const README = readFileSync(path.join(ROOT, 'cds-rules/README.md'), 'utf8');
 const SPEC_PATH = path.resolve(ROOT, '../shared/KNOWLEDGE.md');
 const ARTICLE_PATH = path.resolve(ROOT, '../shared/seed/000_4e4cf584f5954a74.txt');
+const EVIDENCE_PATH = path.resolve(ROOT, '../shared/EVIDENCE.md');
 const VS_DIR = path.join(ROOT, 'cds-rules/valuesets');
 const rules = knowledgeBase.rules;
 
 function valueSetsOf(rule: Rule): string[] {
-  if (rule.reads === 'lab') return [];
-  const ids = [rule.valueSet];
+  const ids: string[] = (rule.evidence.matchCaveats ?? []).flatMap((c) => (c.valueSet ? [c.valueSet] : []));
+  if (rule.reads === 'lab') {
+    if (rule.condition) ids.push(rule.condition.valueSet, ...(rule.condition.excludeValueSet ? [rule.condition.excludeValueSet] : []));
+    return ids;
+  }
+  ids.push(rule.valueSet);
   if (rule.reads === 'condition') {
     if (rule.excludeValueSet) ids.push(rule.excludeValueSet);
     if (rule.procedure) ids.push(rule.procedure.valueSet);
   }
   return ids;
 }
+
+/** Value sets the knowledge base uses outside the rules (the complaint). */
+const otherValueSets = knowledgeBase.complaint ? [knowledgeBase.complaint.valueSet] : [];
 
 /** Rule ids in the first column of the README's rule table. */
 function readmeRuleIds(): string[] {
@@ -33,7 +41,7 @@ describe('knowledge base consistency', () => {
   it('has unique rule ids', () => {
     const ids = rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBe(19);
+    expect(ids.length).toBe(25);
   });
 
   it('documents every rule, and only those, in the README table, in the same order', () => {
@@ -58,7 +66,10 @@ describe('knowledge base consistency', () => {
     const article = readFileSync(ARTICLE_PATH, 'utf8');
     const sentences = article.split(/(?<=\.)\s+/).map((s) => s.trim().toLowerCase()).filter((s) => s.length > 40);
     for (const rule of rules) {
-      for (const section of rule.cause.section.split('; ')) expect(article).toContain(`\n${section}\n`);
+      // Rules from the article cite its sections; the literature rules cite their references instead.
+      if (rule.evidence.references.includes('article')) {
+        for (const section of rule.cause.section.split('; ')) expect(article).toContain(`\n${section}\n`);
+      }
       const summary = rule.cause.summary.toLowerCase();
       for (const sentence of sentences) expect(summary).not.toContain(sentence);
     }
@@ -77,7 +88,7 @@ describe('knowledge base consistency', () => {
   it('registers every value set file, and every one is used by a rule', () => {
     const files = readdirSync(VS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
     expect(Object.keys(knowledgeBase.valueSets).sort()).toEqual(files);
-    const used = new Set(rules.flatMap(valueSetsOf));
+    const used = new Set([...rules.flatMap(valueSetsOf), ...otherValueSets]);
     expect(files.filter((f) => !used.has(f))).toEqual([]);
   });
 
@@ -97,6 +108,57 @@ describe('knowledge base consistency', () => {
     for (const rule of rules) {
       if (rule.reads === 'lab') expect(analytes).toContain(rule.analyte);
       if (rule.reads === 'condition' && rule.result) expect(analytes).toContain(rule.result.analyte);
+    }
+  });
+
+  it('gives every rule an evidence level and at least one reference, and every reference resolves', () => {
+    for (const rule of rules) {
+      expect(['strong', 'moderate', 'weak', 'safety']).toContain(rule.evidence.level);
+      expect(rule.evidence.references.length).toBeGreaterThan(0);
+      for (const id of rule.evidence.references) {
+        const reference = knowledgeBase.references[id];
+        expect({ rule: rule.id, id, found: reference !== undefined }).toEqual({ rule: rule.id, id, found: true });
+        if (reference && id !== 'article') expect(reference.url).toMatch(/^https:\/\//);
+      }
+      // A caveat is one line.
+      for (const caveat of [rule.evidence.caveat, ...(rule.evidence.matchCaveats ?? []).map((c) => c.caveat)]) {
+        if (caveat !== undefined) expect(caveat).not.toMatch(/\n/);
+      }
+    }
+  });
+
+  it('lists the strongest reference first: literature before guidance before consumer pages', () => {
+    const rank = { literature: 0, guidance: 1, consumer: 2 } as const;
+    for (const rule of rules) {
+      const kinds = rule.evidence.references.map((id) => rank[knowledgeBase.references[id]?.kind ?? 'consumer']);
+      expect({ rule: rule.id, kinds }).toEqual({ rule: rule.id, kinds: [...kinds].sort((a, b) => a - b) });
+    }
+  });
+
+  (existsSync(EVIDENCE_PATH) ? it : it.skip)('gives every rule the level, and cites the references, that ../shared/EVIDENCE.md gives it', () => {
+    const evidence = readFileSync(EVIDENCE_PATH, 'utf8');
+    const levels = new Map<string, string>();
+    const refs = new Map<string, string[]>();
+    for (const m of evidence.matchAll(/^\| ((?:`[a-z-]+`(?:, )?)+) \| (strong|moderate|weak|safety)\b[^|]*\|[^|]*\| ([^|]*) \|$/gm)) {
+      const ids = [...(m[1] ?? '').matchAll(/`([a-z-]+)`/g)].map((x) => x[1] as string);
+      const cited = [...(m[3] ?? '').matchAll(/R\d+/g)].map((x) => x[0]);
+      for (const id of ids) {
+        levels.set(id, m[2] as string);
+        refs.set(id, cited.length > 0 ? cited : ['article']);
+      }
+    }
+    expect(levels.size).toBe(rules.length);
+    for (const rule of rules) {
+      expect({ rule: rule.id, level: rule.evidence.level }).toEqual({ rule: rule.id, level: levels.get(rule.id) });
+      expect({ rule: rule.id, refs: [...rule.evidence.references].sort() }).toEqual({
+        rule: rule.id,
+        refs: [...new Set([...(refs.get(rule.id) ?? []), ...(rule.evidence.references.includes('article') ? ['article'] : [])])].sort(),
+      });
+    }
+    // Every reference's PMID and address are the ones the evidence review gives.
+    for (const reference of Object.values(knowledgeBase.references)) {
+      if (reference.pmid) expect(evidence).toContain(reference.pmid);
+      if (reference.url) expect(evidence).toContain(reference.url);
     }
   });
 

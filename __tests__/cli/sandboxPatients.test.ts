@@ -13,15 +13,15 @@ const EXPECTED: Record<string, { name: string; rules: string[] }> = {
   '132f48ba-1d72-4e0c-a220-91786d7501aa': { name: 'Neva Hyatt: insulin and diabetes; her pregnancy is resolved; BMI 30.1', rules: ['insulin', 'diabetes', 'overweight'] },
   '43400618-8533-406d-8303-af7cc5714549': { name: 'Maple Emmerich: current normal pregnancy; prediabetes does not count; BMI over 25', rules: ['pregnancy', 'overweight'] },
   '6234b038-fa0d-476f-b373-6c22de018cf7': { name: 'Tommy Friesen: Lasix; prediabetes only; BMI over 25', rules: ['diuretic', 'overweight'] },
-  '718413e0-9b98-4c34-9575-fdb4e5179738': { name: 'Stephenie Schowalter: HCTZ during a current pregnancy', rules: ['diuretic', 'pregnancy'] },
+  '718413e0-9b98-4c34-9575-fdb4e5179738': { name: 'Stephenie Schowalter: HCTZ during a current pregnancy', rules: ['pregnancy', 'diuretic'] },
   '87a339d0-8cae-418e-89c7-8651e6aab3c6': { name: 'Danae Kshlerin: diabetes; BMI over 25', rules: ['diabetes', 'overweight'] },
   '948e608d-e408-4788-8cf2-8157c49c2940': { name: 'Dirk Kuhlman: HCTZ, Humulin, diabetes; obesity', rules: ['diuretic', 'insulin', 'diabetes', 'overweight'] },
   'b2eeab29-a67d-4941-8540-6372911cfc17': { name: 'Clarine O’Keefe: verapamil, diabetes; obesity', rules: ['calcium-channel-blocker', 'diabetes', 'overweight'] },
-  'ba18818d-faef-44cd-9744-b12d8973d402': { name: 'Adalberto Hartmann: amlodipine, HCTZ; prediabetes only; obesity', rules: ['calcium-channel-blocker', 'diuretic', 'overweight'] },
+  'ba18818d-faef-44cd-9744-b12d8973d402': { name: 'Adalberto Hartmann: amlodipine, HCTZ; prediabetes only; obesity', rules: ['diuretic', 'calcium-channel-blocker', 'overweight'] },
   'd78af07c-9cb9-4f31-9b11-c45a28f2eec8': { name: 'Clemente Kreiger: only the Synthea obesity finding (BMI 30+)', rules: ['overweight'] },
   'dbf9798e-4b52-4cd9-a9eb-ec36149c859a': { name: 'Addie Tremblay: active HCTZ 25 only; resolved eclampsia; BMI over 25', rules: ['diuretic', 'overweight'] },
   'e4531916-b162-4f4b-90c2-ce37e132b8d4': { name: 'Buster Hoeger: nothing relevant', rules: [] },
-  'ec6a274e-5090-45c9-b153-e40418f6fa3d': { name: 'Parker Casper (deceased): amlodipine, verapamil, furosemide, HCTZ, diabetes', rules: ['calcium-channel-blocker', 'diuretic', 'diabetes'] },
+  'ec6a274e-5090-45c9-b153-e40418f6fa3d': { name: 'Parker Casper (deceased): amlodipine, verapamil, furosemide, HCTZ, diabetes', rules: ['diuretic', 'calcium-channel-blocker', 'diabetes'] },
 };
 
 function load(id: string): fhir4.Bundle {

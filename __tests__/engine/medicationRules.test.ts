@@ -34,6 +34,11 @@ describe('medication rules', () => {
     ['spironolactone alone', rxConcept('313096', 'spironolactone 25 MG Oral Tablet')],
     ['eplerenone alone', rxConcept(undefined, 'Eplerenone 25 mg tablet')],
     ['amiloride alone', rxConcept(undefined, 'amiloride 5 mg')],
+  ])('only the potassium-sparing rule, never the diuretic rule, fires on %s', (_label, concept) => {
+    expect(fired(data({ medicationRequests: [medicationRequest(concept)] }))).toEqual(['potassium-sparing-diuretic']);
+  });
+
+  it.each([
     ['lisinopril (other antihypertensive)', rxConcept('314076', 'lisinopril 10 MG Oral Tablet')],
     ['metformin (other diabetes drug)', rxConcept('860975', 'metformin hydrochloride 500 MG Oral Tablet')],
     ['semaglutide (other diabetes drug)', rxConcept(undefined, 'Ozempic 1 mg pen')],
@@ -123,7 +128,7 @@ describe('medication rules', () => {
       medicationCodeableConcept: undefined,
       medicationReference: { reference: 'Medication/combo' },
     });
-    expect(fired(data({ medicationRequests: [request], medications: [med] }))).toEqual(['calcium-channel-blocker', 'diuretic']);
+    expect(fired(data({ medicationRequests: [request], medications: [med] }))).toEqual(['diuretic', 'calcium-channel-blocker']);
   });
 
   it('falls back to the reference display and says the drug was matched by name', () => {

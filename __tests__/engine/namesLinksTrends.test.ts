@@ -16,7 +16,6 @@ describe('medication names', () => {
     ['Lasix 40mg', 'diuretic'],
     ['HCTZ 25 mg', 'diuretic'],
     ['lisinopril/HCTZ 20-12.5', 'diuretic'],
-    ['Maxzide', 'diuretic'],
     ['Lantus SoloStar', 'insulin'],
     ['Humalog KwikPen', 'insulin'],
     ['insulin glargine 100 unit/mL pen', 'insulin'],
@@ -31,10 +30,20 @@ describe('medication names', () => {
     ['BD insulin syringes 0.5 mL', 'syringes'],
     ['Pen needles for insulin', 'pen needles'],
     ['Blood glucose test strips', 'no drug name at all'],
-    ['Spironolactone 25 mg', 'a potassium-sparing diuretic alone'],
     ['Metformin 500 mg', 'another diabetes drug'],
   ])('"%s" does not fire (%s)', (text) => {
     expect(byName(text)).toEqual([]);
+  });
+
+  it('fires both diuretic rules on triamterene/HCTZ (Maxzide), strongest evidence first', () => {
+    expect(byName('Maxzide')).toEqual([
+      ['potassium-sparing-diuretic', 'name'],
+      ['diuretic', 'name'],
+    ]);
+  });
+
+  it('fires only the potassium-sparing rule on spironolactone alone', () => {
+    expect(byName('Spironolactone 25 mg')).toEqual([['potassium-sparing-diuretic', 'name']]);
   });
 
   it('a code match wins over supply words in the text', () => {

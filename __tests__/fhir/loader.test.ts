@@ -78,7 +78,9 @@ describe('loadPatientData', () => {
     const byCodes = new Map(obs.map((u) => [u.searchParams.get('code')?.split(',').sort().join(','), u] as const));
     const loinc = (codes: string[]) => codes.map((c) => `http://loinc.org|${c}`).sort().join(',');
     // Electrolytes: whole history, newest first (the latest result decides however old it is).
-    const electrolytes = byCodes.get(loinc(['19123-9', '2601-3', '2823-3', '2947-0', '2951-2', '6298-4']));
+    const electrolytes = byCodes.get(
+      loinc(['19123-9', '2601-3', '2823-3', '2947-0', '2951-2', '6298-4', '17861-6', '49765-1', '1994-3', '1995-0', '3016-3', '11580-8']),
+    );
     expect(electrolytes?.searchParams.get('_sort')).toBe('-date');
     expect(electrolytes?.searchParams.get('date')).toBeNull();
     // Windowed criteria ask only for their window, measured back from now.
@@ -120,9 +122,14 @@ describe('loadPatientData', () => {
   });
 
   describe('stopping early on a newest-first electrolyte search', () => {
+    // One code per analyte the lab rules read: potassium, sodium, magnesium, total and ionized calcium, TSH.
+    const analytes: [string, number, string][] = [
+      ['2823-3', 4, 'mmol/L'], ['2951-2', 140, 'mmol/L'], ['19123-9', 2, 'mg/dL'],
+      ['17861-6', 9.2, 'mg/dL'], ['1995-0', 1.2, 'mmol/L'], ['3016-3', 2.1, 'm[IU]/L'],
+    ];
     const page = (offset: number, days: (i: number) => number) =>
-      ['2823-3', '2951-2', '19123-9'].flatMap((code) =>
-        Array.from({ length: 6 }, (_, i) => lab(code, code === '2951-2' ? 140 : 4, code === '19123-9' ? 'mg/dL' : 'mmol/L', { effectiveDateTime: daysAgo(days(offset + i)) })),
+      analytes.flatMap(([code, value, unit]) =>
+        Array.from({ length: 6 }, (_, i) => lab(code, value, unit, { effectiveDateTime: daysAgo(days(offset + i)) })),
       );
     const serveThree = (days: (i: number) => number, sorted = true) =>
       server.use(
@@ -141,7 +148,7 @@ describe('loadPatientData', () => {
       serveThree((i) => 10 + i * 7);
       const data = await load();
       expect(electrolytePages()).toBe(1);
-      expect(data.observations).toHaveLength(18);
+      expect(data.observations).toHaveLength(36);
       expect(data.truncated).toEqual([]);
     });
 
@@ -200,7 +207,8 @@ describe('loadPatientData', () => {
     const data = await load();
     expect(reads).toBe(1);
     const result = evaluate(knowledge(), data, NOW);
-    expect(result.findings.map((f) => f.ruleId)).toEqual(['calcium-channel-blocker', 'diuretic']);
+    // The moderate-evidence diuretic comes before the weak-evidence calcium channel blocker.
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['diuretic', 'calcium-channel-blocker']);
   });
 
   it('resolves contained Medications without any extra request', async () => {
@@ -238,7 +246,7 @@ describe('loadPatientData', () => {
     const result = evaluate(knowledge(), data, NOW);
     expect(result.findings.map((f) => f.ruleId)).toEqual(['diabetes']);
     expect(result.notChecked[0]?.affectedRules).toEqual([
-      'pregnancy', 'hypoglycemia', 'overweight', 'low-potassium', 'low-sodium', 'high-sodium', 'low-magnesium',
+      'pregnancy', 'hypoglycemia', 'overweight', 'low-potassium', 'low-sodium', 'high-sodium', 'low-magnesium', 'low-calcium', 'hypothyroidism',
     ]);
   });
 

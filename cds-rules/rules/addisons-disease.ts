@@ -12,6 +12,12 @@ export default {
     'primary adrenocortical insufficiency', 'primary adrenal insufficiency',
   ],
   excludeNames: ['secondary', 'Cushing', "Cushing's", 'family history'],
+  evidence: {
+    level: 'weak',
+    caveat:
+      "Expert opinion only: endocrine disorders such as Addison's disease are among the causes to ask about.",
+    references: ['R11', 'R5', 'article'],
+  },
   cause: {
     section: "Addison's Disease & Parkinson's Disease",
     authority: 'MedicineNet.com',

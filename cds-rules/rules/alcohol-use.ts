@@ -10,6 +10,12 @@ export default {
   excludeValueSet: 'alcohol-use-excluded',
   names: ['alcoholism', 'alcohol abuse', 'alcohol dependence', 'alcohol use disorder', 'alcohol dependency'],
   excludeNames: ['remission', 'family history', 'screening', 'risk of'],
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Named only by the source article.',
+    references: ['article'],
+  },
   cause: {
     section: 'Overextension and Other Factors',
     authority: 'the source article (citing Dr. Bhupinder K, AskMedicalDoctor)',

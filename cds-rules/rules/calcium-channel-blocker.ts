@@ -15,6 +15,20 @@ export default {
     'Azor', 'Tribenzor', 'Caduet', 'Tarka', 'Twynsta', 'Prestalia', 'Consensi',
   ],
   excludeNames: SUPPLY_WORDS,
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Reviews list calcium channel blockers among possible treatments for cramps; cramps as a side effect are reported mainly with dihydropyridines such as nifedipine.',
+    matchCaveats: [
+      {
+        when: 'all',
+        names: ['diltiazem', 'verapamil', 'Cardizem', 'Cartia', 'Tiazac', 'Calan', 'Isoptin', 'Verelan', 'Tarka'],
+        caveat:
+          'Diltiazem and verapamil are not dihydropyridines, and diltiazem has been studied as a treatment for cramps: this association is doubtful.',
+      },
+    ],
+    references: ['R1', 'R4', 'article'],
+  },
   cause: {
     section: 'Unopposed Flexion',
     authority: 'the source article (section citing the National Medical Society)',

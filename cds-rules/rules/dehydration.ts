@@ -9,6 +9,12 @@ export default {
   names: ['dehydration', 'dehydrated', 'hypovolemia', 'hypovolaemia', 'volume depletion'],
   excludeNames: ['risk of', 'risk for', 'family history', 'screening'],
   onsetWithinDays: 90,
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Patient pages list it, but clinical notes count dehydration among factors that do not seem related.',
+    references: ['R7', 'R5', 'article'],
+  },
   cause: {
     section: 'Overextension and Other Factors',
     authority: 'the source article (citing Dr. Bhupinder K, AskMedicalDoctor)',

@@ -13,6 +13,12 @@ export default {
     'prediabetes', 'pre-diabetes', 'prediabetic', 'pre-diabetic', 'borderline', 'insipidus', 'family history',
     'screening', 'at risk', 'risk of', 'risk for',
   ],
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Patient pages name diabetes; a national survey tied cramps to HbA1c among other markers (cross-sectional).',
+    references: ['R6', 'R5', 'article'],
+  },
   cause: {
     section: 'Diabetes',
     authority: 'Diabetes Information Library',

@@ -16,6 +16,19 @@ export default {
     'Benicar HCT', 'Diovan HCT', 'Lotensin HCT', 'Micardis HCT', 'Exforge HCT', 'Tribenzor',
   ],
   excludeNames: SUPPLY_WORDS,
+  evidence: {
+    level: 'moderate',
+    caveat:
+      'Thiazide-type diuretics were followed by more new cramp treatment (ASR 1.48, 95% CI 1.29-1.68); reviews do not trace this to electrolytes, so potassium loss is shown only beside a low potassium.',
+    matchCaveats: [
+      {
+        when: 'all',
+        names: ['furosemide', 'bumetanide', 'torsemide', 'ethacrynic acid', 'Lasix', 'Furoscix', 'Bumex', 'Demadex', 'Soaanz', 'Edecrin'],
+        caveat: 'Loop diuretics showed no significant association in the population study (ASR 1.20, 95% CI 1.00-1.44).',
+      },
+    ],
+    references: ['R2', 'R1', 'article'],
+  },
   cause: {
     section: 'Diuretics and Leg Cramping',
     authority: 'the source article',

@@ -15,6 +15,10 @@ export default {
     excludeNames: ['catheter', 'fistula', 'graft', 'access', 'education', 'peritoneal'],
     withinDays: 90,
   },
+  evidence: {
+    level: 'strong',
+    references: ['R1', 'article'],
+  },
   cause: {
     section: 'Unopposed Flexion',
     authority: 'the source article (section citing the National Medical Society)',

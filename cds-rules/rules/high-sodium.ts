@@ -7,6 +7,12 @@ export default {
   reads: 'lab',
   analyte: 'sodium',
   direction: 'high',
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Named only by the source article.',
+    references: ['article'],
+  },
   cause: {
     section: 'Overextension and Other Factors',
     authority: 'Dr. Bhupinder K (AskMedicalDoctor)',

@@ -11,6 +11,12 @@ export default {
   excludeNames: ['fear of', 'risk of', 'risk for', 'family history', 'screening'],
   onsetWithinDays: 90,
   result: { analyte: 'glucose', comparison: 'below', threshold: 70, withinDays: 30, which: 'any' },
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Named only by the source article.',
+    references: ['article'],
+  },
   cause: {
     section: 'Unopposed Flexion',
     authority: 'the source article (section citing the National Medical Society)',

@@ -9,9 +9,12 @@ import diabetes from './diabetes';
 import diuretic from './diuretic';
 import hemodialysis from './hemodialysis';
 import highSodium from './high-sodium';
+import hypothyroidism from './hypothyroidism';
 import hypoglycemia from './hypoglycemia';
 import insulin from './insulin';
 import liverDisease from './liver-disease';
+import longActingBetaAgonist from './long-acting-beta-agonist';
+import lowCalcium from './low-calcium';
 import lowMagnesium from './low-magnesium';
 import lowPotassium from './low-potassium';
 import lowSodium from './low-sodium';
@@ -19,13 +22,20 @@ import nerveCompression from './nerve-compression';
 import overweight from './overweight';
 import parkinsonsDisease from './parkinsons-disease';
 import peripheralArteryDisease from './peripheral-artery-disease';
+import potassiumSparingDiuretic from './potassium-sparing-diuretic';
 import pregnancy from './pregnancy';
+import quinine from './quinine';
+import reportedCrampMedication from './reported-cramp-medication';
 
-/** Rules in the order the sidebar lists them. */
+/** Rules in the order the sidebar lists them within an evidence level (the engine sorts by level). */
 export const rules: readonly Rule[] = [
+  quinine,
   calciumChannelBlocker,
   diuretic,
   insulin,
+  longActingBetaAgonist,
+  potassiumSparingDiuretic,
+  reportedCrampMedication,
   peripheralArteryDisease,
   diabetes,
   addisonsDisease,
@@ -42,5 +52,7 @@ export const rules: readonly Rule[] = [
   lowSodium,
   highSodium,
   lowMagnesium,
+  lowCalcium,
+  hypothyroidism,
 ];
 

@@ -13,6 +13,12 @@ export default {
     'Semglee', 'Rezvoglar', 'Toujeo', 'Levemir', 'Tresiba', 'Afrezza', 'Xultophy', 'Soliqua', 'Myxredlin',
   ],
   excludeNames: SUPPLY_WORDS,
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Named only by the source article, which ties it to a falling potassium; no study was found.',
+    references: ['article'],
+  },
   cause: {
     section: 'Diabetes',
     authority: 'the source article',

@@ -13,6 +13,20 @@ export default {
     'liver fibrosis', 'hepatic failure', 'liver failure',
   ],
   excludeNames: ['hepatitis A', 'acute hepatitis', 'gallbladder', 'cholecystitis', 'cholelithiasis', 'family history'],
+  evidence: {
+    level: 'strong',
+    caveat:
+      'About 60% of people with cirrhosis report cramps, mostly older people with advanced disease.',
+    matchCaveats: [
+      {
+        when: 'none',
+        names: ['cirrhosis', 'cirrhotic'],
+        valueSet: 'liver-cirrhosis',
+        caveat: 'The strong evidence concerns cirrhosis (about 60% report cramps); for other chronic liver disease the link is less established.',
+      },
+    ],
+    references: ['R1', 'article'],
+  },
   cause: {
     section: 'Overextension and Other Factors',
     authority: 'Dr. Bhupinder K (AskMedicalDoctor)',

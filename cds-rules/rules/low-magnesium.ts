@@ -7,6 +7,12 @@ export default {
   reads: 'lab',
   analyte: 'magnesium',
   direction: 'low',
+  evidence: {
+    level: 'weak',
+    caveat:
+      'A systematic review found magnesium supplements unlikely to help older adults with cramps.',
+    references: ['R8', 'article'],
+  },
   cause: {
     section: 'Diabetes',
     authority: 'Diabetes Information Library',

@@ -7,6 +7,12 @@ export default {
   reads: 'lab',
   analyte: 'potassium',
   direction: 'low',
+  evidence: {
+    level: 'weak',
+    caveat:
+      "Cramps were common with a low potassium in a veterans' study, but the review holds that cramps come mostly from muscle fatigue and nerve dysfunction; results conflict.",
+    references: ['R1', 'R7', 'article'],
+  },
   cause: {
     section: 'Diuretics and Leg Cramping; Diabetes',
     authority: 'the source article',

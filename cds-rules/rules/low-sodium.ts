@@ -7,6 +7,12 @@ export default {
   reads: 'lab',
   analyte: 'sodium',
   direction: 'low',
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Named only by the source article.',
+    references: ['article'],
+  },
   cause: {
     section: 'Overextension and Other Factors; Diabetes',
     authority: 'Dr. Bhupinder K (AskMedicalDoctor); Diabetes Information Library',

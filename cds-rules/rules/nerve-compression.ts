@@ -12,6 +12,12 @@ export default {
     'spinal stenosis, lumbar region', 'tarsal tunnel syndrome', 'meralgia paresthetica', 'peroneal nerve palsy', 'sciatic nerve lesion',
   ],
   excludeNames: ['cervical', 'thoracic', 'family history', 'risk of'],
+  evidence: {
+    level: 'moderate',
+    caveat:
+      'The review names lumbar canal stenosis; other nerve compressions are less studied.',
+    references: ['R1', 'article'],
+  },
   cause: {
     section: 'Overextension and Other Factors',
     authority: 'the source article (citing Dr. Bhupinder K, AskMedicalDoctor)',

@@ -10,6 +10,12 @@ export default {
   names: ['overweight', 'obesity', 'obese', 'body mass index 30+', 'body mass index 40+'],
   excludeNames: ['family history', 'risk of', 'risk for', 'screening', 'counseling', 'counselling', 'childhood', 'pediatric'],
   result: { analyte: 'bmi', comparison: 'at-or-above', threshold: 25, withinDays: 730, which: 'latest', minAgeYears: 18 },
+  evidence: {
+    level: 'weak',
+    caveat:
+      'A national survey found cramps more often at a higher BMI (cross-sectional; no cause shown).',
+    references: ['R6', 'article'],
+  },
   cause: {
     section: 'Overextension and Other Factors',
     authority: 'the source article (citing Dr. Bhupinder K, AskMedicalDoctor)',

@@ -9,6 +9,12 @@ export default {
   excludeValueSet: 'parkinsons-disease-excluded',
   names: ["Parkinson's disease", 'Parkinson disease', 'Parkinsons disease', 'paralysis agitans'],
   excludeNames: ['parkinsonism', 'secondary', 'drug-induced', 'drug induced', 'family history'],
+  evidence: {
+    level: 'weak',
+    caveat:
+      'Named by patient pages and clinical notes (parkinsonism as a risk factor); not measured in a study.',
+    references: ['R7', 'R5', 'article'],
+  },
   cause: {
     section: "Addison's Disease & Parkinson's Disease",
     authority: 'Mayo Clinic',

@@ -13,6 +13,12 @@ export default {
     'atherosclerosis of native arteries of the extremities', 'atherosclerosis of the arteries of the extremities',
   ],
   excludeNames: ['venous', 'coronary', 'family history'],
+  evidence: {
+    level: 'moderate',
+    caveat:
+      '75% of veterans with peripheral vascular disease reported cramps in one clinic study; claudication (pain on walking, eased by rest) is a different symptom, not a night cramp.',
+    references: ['R1', 'article'],
+  },
   cause: {
     section: 'Peripheral Artery Disease',
     authority: 'National Institutes of Health',

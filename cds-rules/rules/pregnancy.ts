@@ -29,6 +29,10 @@ export default {
     ],
     withinDays: 294,
   },
+  evidence: {
+    level: 'strong',
+    references: ['R1', 'article'],
+  },
   cause: {
     section: 'Pregnancy',
     authority: 'the source article',

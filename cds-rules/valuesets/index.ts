@@ -24,7 +24,24 @@ import hypoglycemiaVs from './hypoglycemia.json';
 import nerveCompressionVs from './nerve-compression.json';
 import overweightVs from './overweight.json';
 
+import hypothyroidismVs from './hypothyroidism.json';
+import hypothyroidismExcludedVs from './hypothyroidism-excluded.json';
+import legCrampComplaintVs from './leg-cramp-complaint.json';
+import liverCirrhosisVs from './liver-cirrhosis.json';
+import longActingBetaAgonistsVs from './long-acting-beta-agonists.json';
+import potassiumSparingDiureticsVs from './potassium-sparing-diuretics.json';
+import quinineVs from './quinine.json';
+import reportedCrampMedicationsVs from './reported-cramp-medications.json';
+
 const valueSetList = [
+  hypothyroidismVs,
+  hypothyroidismExcludedVs,
+  legCrampComplaintVs,
+  liverCirrhosisVs,
+  longActingBetaAgonistsVs,
+  potassiumSparingDiureticsVs,
+  quinineVs,
+  reportedCrampMedicationsVs,
   alcoholUseVs,
   alcoholUseExcludedVs,
   dehydrationVs,

@@ -2,21 +2,34 @@
 // a patient never re-parses a value set or rebuilds a regular expression.
 import { CodeSet } from '../terminology/codes';
 import { wordMatcher } from '../terminology/names';
-import type { Analyte, ConditionRule, KnowledgeBase, LabRule, MedicationRule, ReadableType, Rule } from './types';
+import type { Analyte, ConditionRule, KnowledgeBase, LabRule, MatchCaveat, MedicationRule, ReadableType, Reference, Rule } from './types';
+
+/** A caveat that depends on what matched, ready to test against a record's codings and names. */
+export interface CompiledMatchCaveat {
+  readonly when: MatchCaveat['when'];
+  readonly codes: CodeSet;
+  readonly names?: RegExp;
+  readonly caveat: string;
+}
 
 export interface CompiledMedicationRule {
   readonly rule: MedicationRule;
   readonly codes: CodeSet;
   readonly names?: RegExp;
   readonly excludedNames?: RegExp;
+  readonly agents: readonly { readonly label: string; readonly names?: RegExp }[];
 }
 
-export interface CompiledConditionRule {
-  readonly rule: ConditionRule;
+/** Codes and names that identify a condition, with their exclusions. */
+export interface ConditionMatcher {
   readonly codes: CodeSet;
   readonly excludedCodes: CodeSet;
   readonly names?: RegExp;
   readonly excludedNames?: RegExp;
+}
+
+export interface CompiledConditionRule extends ConditionMatcher {
+  readonly rule: ConditionRule;
   readonly procedure?: {
     readonly codes: CodeSet;
     readonly names?: RegExp;
@@ -29,6 +42,10 @@ export interface CompiledConditionRule {
 export interface CompiledLabRule {
   readonly rule: LabRule;
   readonly analyte: Analyte;
+  /** Read first; when it has a recent, interpretable result, `analyte` is not read. */
+  readonly preferred?: Analyte;
+  /** A diagnosis that fires the rule when no recent, interpretable result exists. */
+  readonly condition?: ConditionMatcher;
 }
 
 export interface CompiledKnowledge {
@@ -41,6 +58,17 @@ export interface CompiledKnowledge {
   readonly analyteByLoinc: ReadonlyMap<string, string>;
   /** Every LOINC code some rule reads: analytes, status results and gestational age. */
   readonly observationCodes: readonly string[];
+  /**
+   * The analytes whose latest result a lab rule reads, preferred ones included, in rule order. The
+   * loader asks for their whole history newest first; the stale, trend and unmeasured lists use them.
+   */
+  readonly latestAnalytes: readonly Analyte[];
+  /** Caveats per rule id that depend on what matched. */
+  readonly matchCaveats: ReadonlyMap<string, readonly CompiledMatchCaveat[]>;
+  /** Each rule's references, resolved, strongest first. */
+  readonly references: ReadonlyMap<string, readonly Reference[]>;
+  /** The codes and names of a documented leg-cramp complaint, when the knowledge base has them. */
+  readonly complaint?: ConditionMatcher;
 }
 
 /** The resource types a rule needs; the loader asks for exactly these. */
@@ -56,7 +84,7 @@ export function typesReadBy(rule: Rule): readonly ReadableType[] {
       return types;
     }
     case 'lab':
-      return ['Observation'];
+      return rule.condition ? ['Observation', 'Condition'] : ['Observation'];
   }
 }
 
@@ -65,6 +93,25 @@ function valueSet(kb: KnowledgeBase, id: string | undefined, ruleId: string): Co
   const vs = kb.valueSets[id];
   if (!vs) throw new Error(`Rule ${ruleId} names value set "${id}", which does not exist`);
   return new CodeSet(vs);
+}
+
+function conditionMatcher(
+  kb: KnowledgeBase,
+  ruleId: string,
+  spec: { valueSet: string; excludeValueSet?: string; names: readonly string[]; excludeNames?: readonly string[] },
+): ConditionMatcher {
+  return {
+    codes: valueSet(kb, spec.valueSet, ruleId),
+    excludedCodes: valueSet(kb, spec.excludeValueSet, ruleId),
+    names: wordMatcher(spec.names),
+    excludedNames: wordMatcher(spec.excludeNames ?? []),
+  };
+}
+
+function analyteOf(analytes: ReadonlyMap<string, Analyte>, id: string, ruleId: string): Analyte {
+  const analyte = analytes.get(id);
+  if (!analyte) throw new Error(`Rule ${ruleId} names analyte "${id}", which does not exist`);
+  return analyte;
 }
 
 export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
@@ -83,6 +130,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
           codes: valueSet(kb, rule.valueSet, rule.id),
           names: wordMatcher(rule.names),
           excludedNames: wordMatcher(rule.excludeNames ?? []),
+          agents: (rule.agents ?? []).map((a) => ({ label: a.label, names: wordMatcher(a.names) })),
         });
         break;
       case 'condition': {
@@ -93,10 +141,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
         }
         condition.push({
           rule,
-          codes: valueSet(kb, rule.valueSet, rule.id),
-          excludedCodes: valueSet(kb, rule.excludeValueSet, rule.id),
-          names: wordMatcher(rule.names),
-          excludedNames: wordMatcher(rule.excludeNames ?? []),
+          ...conditionMatcher(kb, rule.id, rule),
           ...(rule.procedure
             ? {
                 procedure: {
@@ -112,19 +157,57 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
         break;
       }
       case 'lab': {
-        const analyte = analytes.get(rule.analyte);
-        if (!analyte) throw new Error(`Rule ${rule.id} names analyte "${rule.analyte}", which does not exist`);
-        lab.push({ rule, analyte });
+        lab.push({
+          rule,
+          analyte: analyteOf(analytes, rule.analyte, rule.id),
+          ...(rule.preferred ? { preferred: analyteOf(analytes, rule.preferred.analyte, rule.id) } : {}),
+          ...(rule.condition ? { condition: conditionMatcher(kb, rule.id, rule.condition) } : {}),
+        });
         break;
       }
     }
   }
+  const latestAnalytes = [...new Map(lab.flatMap((l) => [...(l.preferred ? [l.preferred] : []), l.analyte]).map((a) => [a.id, a] as const)).values()];
   const observationCodes = new Set<string>();
-  for (const { analyte } of lab) for (const code of analyte.loinc) observationCodes.add(code);
+  for (const analyte of latestAnalytes) for (const code of analyte.loinc) observationCodes.add(code);
   for (const { rule, resultAnalyte } of condition) {
     for (const code of resultAnalyte?.loinc ?? []) observationCodes.add(code);
     for (const code of rule.statusResult?.loinc ?? []) observationCodes.add(code);
     for (const code of rule.gestation?.loinc ?? []) observationCodes.add(code);
   }
-  return { kb, medication, condition, lab, analytes, analyteByLoinc, observationCodes: [...observationCodes] };
+  const matchCaveats = new Map<string, CompiledMatchCaveat[]>();
+  const references = new Map<string, Reference[]>();
+  for (const rule of kb.rules) {
+    matchCaveats.set(
+      rule.id,
+      (rule.evidence.matchCaveats ?? []).map((c) => ({
+        when: c.when,
+        codes: valueSet(kb, c.valueSet, rule.id),
+        names: wordMatcher(c.names),
+        caveat: c.caveat,
+      })),
+    );
+    references.set(
+      rule.id,
+      rule.evidence.references.map((id) => {
+        const found = kb.references[id];
+        if (!found) throw new Error(`Rule ${rule.id} cites reference "${id}", which does not exist`);
+        return found;
+      }),
+    );
+  }
+  const complaint = kb.complaint ? conditionMatcher(kb, 'complaint', kb.complaint) : undefined;
+  return {
+    kb,
+    medication,
+    condition,
+    lab,
+    analytes,
+    analyteByLoinc,
+    observationCodes: [...observationCodes],
+    latestAnalytes,
+    matchCaveats,
+    references,
+    ...(complaint ? { complaint } : {}),
+  };
 }

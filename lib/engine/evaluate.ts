@@ -2,7 +2,15 @@
 // Pure and synchronous; the clock and unit conversion are injected so tests control them.
 import { createUnitConverter, type UnitConverter } from '../terminology/units';
 import { findName, mentions } from '../terminology/names';
-import { typesReadBy, type CompiledConditionRule, type CompiledKnowledge, type CompiledMedicationRule } from './compile';
+import {
+  typesReadBy,
+  type CompiledConditionRule,
+  type CompiledKnowledge,
+  type CompiledLabRule,
+  type CompiledMatchCaveat,
+  type CompiledMedicationRule,
+  type ConditionMatcher,
+} from './compile';
 import { conditionDate, isCurrentCondition, isDiscountedCondition } from './conditions';
 import {
   gestationFromResult,
@@ -22,6 +30,9 @@ import { isObject, labelOf, namesOf, codingsOf, str } from './text';
 import { trendsFor } from './trends';
 import {
   groupOf,
+  LEVEL_ORDER,
+  type Analyte,
+  type Evidence,
   type EvaluationResult,
   type Finding,
   type NotChecked,
@@ -39,7 +50,24 @@ export interface EvaluateOptions {
   readonly medicationFullUrls?: ReadonlyMap<fhir4.Medication, string>;
 }
 
-function addMatch(found: Map<string, Match[]>, ruleId: string, match: Match): void {
+/** A match, and for each of the rule's match caveats whether this record is one it speaks of. */
+type TaggedMatch = Match & { readonly caveatHits?: readonly boolean[] };
+
+function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, codings: readonly fhir4.Coding[], names: readonly string[]): boolean[] | undefined {
+  if (!caveats || caveats.length === 0) return undefined;
+  return caveats.map((c) => codings.some((coding) => c.codes.has(coding)) || findName(c.names, names) !== undefined);
+}
+
+/** The caveat that applies to what matched: the first match caveat that holds, else the rule's own. */
+function caveatFor(caveats: readonly CompiledMatchCaveat[] | undefined, matches: readonly TaggedMatch[], general: string | undefined): string | undefined {
+  for (const [i, c] of (caveats ?? []).entries()) {
+    const hits = matches.map((m) => m.caveatHits?.[i] === true);
+    if (c.when === 'all' ? hits.every(Boolean) : !hits.some(Boolean)) return c.caveat;
+  }
+  return general;
+}
+
+function addMatch(found: Map<string, TaggedMatch[]>, ruleId: string, match: TaggedMatch): void {
   const list = found.get(ruleId);
   if (list) list.push(match);
   else found.set(ruleId, [match]);
@@ -51,7 +79,7 @@ function medicationMatch(compiled: CompiledMedicationRule, drug: DrugIdentity): 
   return findName(compiled.names, drug.names) ? 'name' : undefined;
 }
 
-function conditionMatch(compiled: CompiledConditionRule, condition: fhir4.Condition): 'code' | 'name' | undefined {
+function conditionMatch(compiled: ConditionMatcher, condition: fhir4.Condition): 'code' | 'name' | undefined {
   const codings = codingsOf(condition.code);
   if (codings.some((c) => compiled.excludedCodes.has(c))) return undefined;
   if (codings.some((c) => compiled.codes.has(c))) return 'code';
@@ -95,7 +123,7 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): EvaluationResult {
   const units = options.units ?? createUnitConverter();
-  const found = new Map<string, Match[]>();
+  const found = new Map<string, TaggedMatch[]>();
   const extraNotChecked: NotChecked[] = [];
 
   // Medications: both statements and requests count.
@@ -109,6 +137,9 @@ export function evaluate(
       const matchedBy = medicationMatch(compiled, drug);
       if (!matchedBy) continue;
       const date = medicationDate(record);
+      // Which of the rule's named drugs this is ("Reported with cramps: naproxen").
+      const agents = compiled.agents.filter((a) => findName(a.names, drug.names) !== undefined).map((a) => a.label);
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), drug.codings, drug.names);
       addMatch(found, compiled.rule.id, {
         matchedBy,
         evidence: {
@@ -117,7 +148,9 @@ export function evaluate(
           name: drug.label,
           status: String(record.status),
           ...(date ? { date } : {}),
+          ...(agents.length > 0 ? { notes: [`Named in the reports: ${agents.join(', ')}.`] } : {}),
         },
+        ...(hits ? { caveatHits: hits } : {}),
       });
     }
   }
@@ -155,6 +188,7 @@ export function evaluate(
             )
           : []),
       ];
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), codingsOf(condition.code), namesOf(condition.code));
       addMatch(found, compiled.rule.id, {
         matchedBy,
         evidence: {
@@ -165,6 +199,7 @@ export function evaluate(
           ...(clinical ? { status: clinical } : {}),
           ...(notes.length > 0 ? { notes } : {}),
         },
+        ...(hits ? { caveatHits: hits } : {}),
       });
     }
   }
@@ -202,33 +237,38 @@ export function evaluate(
   // Lab results: only each analyte's latest result decides.
   const { latest, undated } = latestByAnalyte(data.observations, knowledge.analyteByLoinc, now);
   const stale: StaleResult[] = [];
-  const labAnalytes = new Set(knowledge.lab.map((l) => l.analyte.id));
-  const resultNotes: ResultNote[] = undated.filter(({ analyte }) => labAnalytes.has(analyte)).map(({ analyte, obs }) => ({
+  const latestIds = new Set(knowledge.latestAnalytes.map((a) => a.id));
+  const resultNotes: ResultNote[] = undated.filter(({ analyte }) => latestIds.has(analyte)).map(({ analyte, obs }) => ({
     analyte,
     reference: ref(obs),
     message: 'This result has no date, so it cannot be placed in time and was not used.',
   }));
   const recent = new Map<string, DatedResult>();
-  for (const [analyteId, result] of latest) {
-    const analyte = knowledge.analytes.get(analyteId);
-    if (!analyte || !labAnalytes.has(analyteId)) continue;
+  for (const analyte of knowledge.latestAnalytes) {
+    const result = latest.get(analyte.id);
+    if (!result) continue;
     if (now.getTime() - result.when.getTime() > RECENT_DAYS * DAY_MS) {
       const value = recordedValue(result.obs);
       stale.push({
-        analyte: analyteId,
+        analyte: analyte.id,
         label: analyte.label,
         reference: ref(result.obs),
         date: result.date,
         ...(value ? { value } : {}),
       });
     } else {
-      recent.set(analyteId, result);
+      recent.set(analyte.id, result);
     }
   }
   const notedUnits = new Set<string>();
-  for (const { rule, analyte } of knowledge.lab) {
+  /**
+   * The analyte's latest recent result, read against the rule's direction: `absent` when there is
+   * none (or it cannot be interpreted, which gets a note once per analyte), else whether it lies
+   * beyond the limit and the evidence that says so.
+   */
+  const readLatest = (analyte: Analyte, direction: 'low' | 'high'): { kind: 'absent' } | { kind: 'read'; evidence?: Evidence } => {
     const result = recent.get(analyte.id);
-    if (!result) continue;
+    if (!result) return { kind: 'absent' };
     const { obs, date } = result;
     const reading = readValue(obs, analyte, units);
     const notes = obs.status === 'preliminary' ? ['Preliminary result.'] : [];
@@ -251,42 +291,87 @@ export function evaluate(
               : `The latest ${analyte.label.toLowerCase()} result has no numeric value or abnormal flag; it was not interpreted.`,
         });
       }
-      continue;
+      return { kind: 'absent' };
     }
     if (reading.kind === 'flag') {
-      if (!(rule.direction === 'low' ? reading.low : reading.high)) continue;
-      addMatch(found, rule.id, {
-        matchedBy: 'code',
+      if (!(direction === 'low' ? reading.low : reading.high)) return { kind: 'read' };
+      return {
+        kind: 'read',
         evidence: {
           ...base,
           value: `flagged ${reading.flags.join(', ')}`,
           limitSource: 'interpretation',
           notes: [...notes, 'No numeric value; the laboratory flag decided.'],
         },
-      });
-      continue;
+      };
     }
-    const limit = limitFor(obs, analyte, rule.direction, units);
-    if (!limit || !beyond(rule.direction, reading.value, reading.comparator, limit.value)) continue;
+    const limit = limitFor(obs, analyte, direction, units);
+    if (!limit || !beyond(direction, reading.value, reading.comparator, limit.value)) return { kind: 'read' };
     const recorded = recordedValue(obs) ?? `${formatNumber(reading.value)} ${analyte.unit}`;
     const converted = `${reading.comparator ?? ''}${formatNumber(reading.value)} ${analyte.unit}`;
-    addMatch(found, rule.id, {
-      matchedBy: 'code',
+    return {
+      kind: 'read',
       evidence: {
         ...base,
         value: recorded,
         ...(converted !== recorded ? { convertedValue: converted } : {}),
-        limit: `${rule.direction === 'low' ? 'lower limit' : 'upper limit'} ${formatNumber(limit.value)} ${analyte.unit}`,
+        limit: `${direction === 'low' ? 'lower limit' : 'upper limit'} ${formatNumber(limit.value)} ${analyte.unit}`,
         limitSource: limit.source,
         ...(notes.length > 0 ? { notes } : {}),
       },
-    });
+    };
+  };
+  const labConditionMatches = (compiled: CompiledLabRule): TaggedMatch[] => {
+    const spec = compiled.rule.condition;
+    const matcher = compiled.condition;
+    if (!spec || !matcher) return [];
+    const out: TaggedMatch[] = [];
+    for (const condition of data.conditions) {
+      if (!isObject(condition) || !isCurrentCondition(condition, now)) continue;
+      const matchedBy = conditionMatch(matcher, condition);
+      if (!matchedBy) continue;
+      const date = conditionDate(condition);
+      out.push({
+        matchedBy,
+        evidence: {
+          reference: ref(condition),
+          resourceType: 'Condition',
+          name: labelOf(condition.code, 'Unnamed condition'),
+          ...(date ? { date } : {}),
+          notes: [spec.note],
+        },
+      });
+    }
+    return out;
+  };
+  for (const compiled of knowledge.lab) {
+    const { rule, analyte, preferred } = compiled;
+    // A better measure (ionized calcium) decides whenever it has a recent, interpretable result.
+    let reading = preferred ? readLatest(preferred, rule.direction) : ({ kind: 'absent' } as const);
+    let fromPreferred = reading.kind === 'read';
+    if (reading.kind === 'absent') {
+      reading = readLatest(analyte, rule.direction);
+      fromPreferred = false;
+    }
+    if (reading.kind === 'read') {
+      const evidence = reading.evidence;
+      if (!evidence) continue;
+      const extra = !fromPreferred && rule.analyteNote ? [rule.analyteNote] : [];
+      addMatch(found, rule.id, {
+        matchedBy: 'code',
+        evidence: extra.length > 0 ? { ...evidence, notes: [...(evidence.notes ?? []), ...extra] } : evidence,
+      });
+      continue;
+    }
+    // No recent result: a documented diagnosis fires instead (hypothyroidism with no recent TSH).
+    for (const m of labConditionMatches(compiled)) addMatch(found, rule.id, m);
   }
 
   const findings: Finding[] = [];
   for (const rule of knowledge.kb.rules) {
     const matches = found.get(rule.id);
     if (!matches) continue;
+    const caveat = caveatFor(knowledge.matchCaveats.get(rule.id), matches, rule.evidence.caveat);
     findings.push({
       ruleId: rule.id,
       title: rule.title,
@@ -295,8 +380,13 @@ export function evaluate(
       matchedBy: matches.some((m) => m.matchedBy === 'code') ? 'code' : 'name',
       evidence: matches.map((m) => m.evidence),
       cause: rule.cause,
+      level: rule.evidence.level,
+      ...(caveat ? { caveat } : {}),
+      references: knowledge.references.get(rule.id) ?? [],
     });
   }
+  // Safety first, then the strongest evidence; rule order within a level (the sort is stable).
+  findings.sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
 
   const linked = linkFindings(knowledge.kb.links, knowledge.kb.rules, new Set(findings.map((f) => f.ruleId)));
 

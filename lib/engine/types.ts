@@ -23,10 +23,68 @@ export interface CauseSummary {
   readonly summary: string;
 }
 
+/**
+ * How strong the documentation of a cause is (EVIDENCE levels): `strong` a peer-reviewed review or a
+ * population study with a clear effect; `moderate` an observational, weaker or mixed association;
+ * `weak` consumer sources only, or conflicting evidence; `safety` not a cause but a treatment that
+ * should not be used for cramps.
+ */
+export type EvidenceLevel = 'strong' | 'moderate' | 'weak' | 'safety';
+
+/** Display order: safety first, then from the strongest evidence down. */
+export const LEVEL_ORDER: readonly EvidenceLevel[] = ['safety', 'strong', 'moderate', 'weak'];
+
+/** A published source a rule rests on. */
+export interface Reference {
+  readonly id: string;
+  /** Short citation shown beside a finding ("Allen RE, Kirby KA. Am Fam Physician 2012"). */
+  readonly short: string;
+  /** Full citation. */
+  readonly citation: string;
+  /** Where to read it; absent only for the source article, which we hold as text. */
+  readonly url?: string;
+  readonly pmid?: string;
+  /** `literature` (peer-reviewed or a regulator), `guidance` (clinical notes, guidance), `consumer` (patient pages, the article). */
+  readonly kind: 'literature' | 'guidance' | 'consumer';
+}
+
+/**
+ * A caveat that applies only to what matched: `all` when every supporting record matches the
+ * names or codes (every calcium channel blocker is diltiazem or verapamil), `none` when no record
+ * does (no liver record is cirrhosis).
+ */
+export interface MatchCaveat {
+  readonly when: 'all' | 'none';
+  /** Names matched as whole words in the record's drug or condition names. */
+  readonly names: readonly string[];
+  /** Codes (value-set file name) that count as a match. */
+  readonly valueSet?: string;
+  readonly caveat: string;
+}
+
+/** What the literature says about a rule: its level, the caveat a clinician should read, the sources. */
+export interface RuleEvidence {
+  readonly level: EvidenceLevel;
+  /** One line, in our words, where the literature qualifies the association. */
+  readonly caveat?: string;
+  /** Replaces `caveat` when it applies to what matched; the first that applies wins. */
+  readonly matchCaveats?: readonly MatchCaveat[];
+  /** Reference ids (see cds-rules/references.ts), strongest first. */
+  readonly references: readonly string[];
+}
+
 interface RuleBase {
   readonly id: string;
   readonly title: string;
   readonly cause: CauseSummary;
+  readonly evidence: RuleEvidence;
+}
+
+/** One of several drugs a rule names, so a finding can say which one it found. */
+export interface NamedAgent {
+  readonly label: string;
+  /** Ingredient and brand names, matched as whole words. */
+  readonly names: readonly string[];
 }
 
 /** Fires on a current medication whose code is in the value set, or failing that whose name contains one of `names`. */
@@ -38,6 +96,8 @@ export interface MedicationRule extends RuleBase {
   readonly names: readonly string[];
   /** Words that veto a name match: supplies and devices named after the drug ("insulin pump supplies"). */
   readonly excludeNames?: readonly string[];
+  /** The drugs the rule groups, so each finding names the one it found (reported-cramp-medication). */
+  readonly agents?: readonly NamedAgent[];
 }
 
 /** Fires on a current condition coded in `valueSet` and not in `excludeValueSet`, or failing that named as such. */
@@ -112,6 +172,26 @@ export interface LabRule extends RuleBase {
   readonly reads: 'lab';
   readonly analyte: string;
   readonly direction: 'low' | 'high';
+  /**
+   * A better measure of the same thing (ionized calcium before total calcium): when it has a recent,
+   * interpretable result, that result decides and `analyte` is not read.
+   */
+  readonly preferred?: { readonly analyte: string };
+  /** A note added to a finding that rests on `analyte` ("not corrected for albumin"). */
+  readonly analyteNote?: string;
+  /**
+   * A diagnosis that fires the rule when no recent, interpretable result exists (hypothyroidism
+   * without a TSH in the last year). A recent result always decides, so a treated condition with a
+   * normal result does not fire.
+   */
+  readonly condition?: {
+    readonly valueSet: string;
+    readonly excludeValueSet?: string;
+    readonly names: readonly string[];
+    readonly excludeNames?: readonly string[];
+    /** Added to each condition record in the finding ("No TSH in the last 365 days."). */
+    readonly note: string;
+  };
 }
 
 export type Rule = MedicationRule | ConditionRule | LabRule;
@@ -123,7 +203,8 @@ export function groupOf(rule: Rule): RuleGroup {
     case 'condition':
       return 'conditions';
     case 'lab':
-      return 'labs';
+      // A lab rule that also reads a diagnosis (hypothyroidism) is about the condition.
+      return rule.condition ? 'conditions' : 'labs';
   }
 }
 
@@ -142,6 +223,8 @@ export interface Analyte {
   readonly defaultHigh?: number;
   /** Show the recent results as a trend in the sidebar. */
   readonly trend?: TrendSettings;
+  /** Another analyte this one measures the same thing as, for the "never measured" list (ionized -> calcium). */
+  readonly family?: string;
 }
 
 /** A documented mechanism that ties findings together, e.g. a diuretic causing potassium loss. */
@@ -174,11 +257,25 @@ export interface ValueSetResource {
 
 export interface KnowledgeBase {
   readonly rules: readonly Rule[];
+  /** Every reference a rule cites, by id. */
+  readonly references: Readonly<Record<string, Reference>>;
   readonly analytes: readonly Analyte[];
   readonly links: readonly MechanismLink[];
   readonly valueSets: Readonly<Record<string, ValueSetResource>>;
   /** Causes the record cannot show, for the "ask the patient" list. */
   readonly askThePatient: readonly string[];
+  /** How a documented leg-cramp complaint is recognised (codes first, names when uncoded). */
+  readonly complaint?: ComplaintDefinition;
+}
+
+/** The codes and phrases of a documented leg-cramp complaint, and how recent it must be. */
+export interface ComplaintDefinition {
+  readonly valueSet: string;
+  readonly excludeValueSet?: string;
+  readonly names: readonly string[];
+  readonly excludeNames?: readonly string[];
+  /** A complaint that is no longer current counts when its onset or recorded date lies within this many days. */
+  readonly recentDays: number;
 }
 
 /** A resource type that could not be read, and why, in words a clinician understands. */
@@ -237,6 +334,12 @@ export interface Finding {
   readonly matchedBy: 'code' | 'name';
   readonly evidence: readonly Evidence[];
   readonly cause: CauseSummary;
+  /** The rule's evidence level; `safety` findings are warnings, never counted as causes. */
+  readonly level: EvidenceLevel;
+  /** The caveat that applies to what matched, if any. */
+  readonly caveat?: string;
+  /** The rule's references, strongest first. */
+  readonly references: readonly Reference[];
 }
 
 /** A result too old to count, listed so the clinician knows it exists. */

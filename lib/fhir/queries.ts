@@ -61,15 +61,16 @@ function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: bool
       ...(stopWhen ? { stopWhen } : {}),
     });
   };
+  const latest = knowledge.latestAnalytes;
   add(
-    knowledge.lab.flatMap(({ analyte }) => analyte.loinc),
+    latest.flatMap((analyte) => analyte.loinc),
     undefined,
-    `${[...new Set(knowledge.lab.map(({ analyte }) => analyte.label.toLowerCase()))].join(', ')} results`,
+    `${latest.map((analyte) => analyte.label.toLowerCase()).join(', ')} results`,
     'labResults',
     {
-      analytes: [...new Map(knowledge.lab.map(({ analyte }) => [analyte.id, analyte.loinc] as const)).values()],
-      perAnalyte: Math.max(1, ...knowledge.lab.map(({ analyte }) => analyte.trend?.points ?? 1)),
-      horizonDays: Math.max(0, ...knowledge.lab.map(({ analyte }) => analyte.trend?.days ?? 0)),
+      analytes: latest.map((analyte) => analyte.loinc),
+      perAnalyte: Math.max(1, ...latest.map((analyte) => analyte.trend?.points ?? 1)),
+      horizonDays: Math.max(0, ...latest.map((analyte) => analyte.trend?.days ?? 0)),
     },
   );
   for (const { rule, resultAnalyte } of knowledge.condition) {

@@ -74,6 +74,9 @@ const BMI = ['39156-5', 'Body mass index (BMI) [Ratio]'] as const;
 const K = ['2823-3', 'Potassium [Moles/volume] in Serum or Plasma'] as const;
 const NA = ['2951-2', 'Sodium [Moles/volume] in Serum or Plasma'] as const;
 const MG = ['19123-9', 'Magnesium [Mass/volume] in Serum or Plasma'] as const;
+const CA = ['17861-6', 'Calcium [Mass/volume] in Serum or Plasma'] as const;
+const ICA = ['1995-0', 'Calcium.ionized [Moles/volume] in Serum or Plasma'] as const;
+const TSH = ['3016-3', 'Thyrotropin [Units/volume] in Serum or Plasma'] as const;
 
 export const demoPatients: readonly DemoPatient[] = [
   {
@@ -182,14 +185,21 @@ export const demoPatients: readonly DemoPatient[] = [
   },
   {
     id: 'demo-negatives',
-    summary: 'Negatives only: stopped HCTZ, spironolactone alone, prediabetes, miscarriage',
+    summary:
+      'Negatives only: stopped HCTZ, finerenone, prediabetes, miscarriage, albuterol, tiotropium, ibuprofen, estradiol, oral iron, hyperthyroidism',
     expected: [],
     resources: (now) => [
       person('demo-negatives', 'Lena', 'Fischer', 'female', '1988-02-11'),
       order('demo-negatives', 'neg-mr1', '310798', 'Hydrochlorothiazide 25 MG Oral Tablet', dateAgo(now, 400), { status: 'stopped' }),
-      order('demo-negatives', 'neg-mr2', '313096', 'spironolactone 25 MG Oral Tablet', dateAgo(now, 100)),
+      order('demo-negatives', 'neg-mr2', undefined, 'Kerendia (finerenone) 10 mg tablet', dateAgo(now, 100)),
+      order('demo-negatives', 'neg-mr3', undefined, 'Albuterol 90 mcg/actuation inhaler', dateAgo(now, 60)),
+      order('demo-negatives', 'neg-mr4', undefined, 'Spiriva Respimat (tiotropium) 2.5 mcg inhaler', dateAgo(now, 60)),
+      order('demo-negatives', 'neg-mr5', '197806', 'Ibuprofen 600 MG Oral Tablet', dateAgo(now, 20)),
+      order('demo-negatives', 'neg-mr6', undefined, 'Estradiol 1 mg tablet', dateAgo(now, 90)),
+      order('demo-negatives', 'neg-mr7', '310325', 'ferrous sulfate 325 MG Oral Tablet', dateAgo(now, 45)),
       problem('demo-negatives', 'neg-c1', SCT, '15777000', 'Prediabetes', dateAgo(now, 700)),
       problem('demo-negatives', 'neg-c2', SCT, '19169002', 'Miscarriage in first trimester', dateAgo(now, 300)),
+      problem('demo-negatives', 'neg-c3', ICD, 'E05.90', 'Thyrotoxicosis, unspecified', dateAgo(now, 500)),
       result('demo-negatives', 'neg-k1', ...K, 4.4, 'mmol/L', ago(now, 30)),
     ],
   },
@@ -226,7 +236,7 @@ export const demoPatients: readonly DemoPatient[] = [
   },
   {
     id: 'demo-by-name',
-    summary: 'Uncoded entries matched by name: Cardizem, "Type 2 diabetes"',
+    summary: 'Uncoded entries matched by name: Cardizem (with the diltiazem caveat), "Type 2 diabetes"',
     expected: ['calcium-channel-blocker', 'diabetes'],
     resources: (now) => [
       person('demo-by-name', 'Omar', 'Haddad', 'male', '1968-12-24'),
@@ -295,6 +305,63 @@ export const demoPatients: readonly DemoPatient[] = [
       person('demo-pregnancy-status', 'Amara', 'Okafor', 'female', '1996-08-12'),
       coded('demo-pregnancy-status', 'ps-o1', '82810-3', 'Pregnancy status', { system: SCT, code: '77386006', display: 'Pregnant' }, ago(now, 14)),
       result('demo-pregnancy-status', 'ps-ga1', '49051-6', 'Gestational age in weeks', 26, 'wk', ago(now, 14)),
+    ],
+  },
+  {
+    id: 'demo-laba',
+    summary: 'Fluticasone/salmeterol inhaler (a long-acting beta-agonist); albuterol as needed does not count',
+    expected: ['long-acting-beta-agonist'],
+    resources: (now) => [
+      person('demo-laba', 'Yusuf', 'Demir', 'male', '1959-04-18'),
+      order('demo-laba', 'lb-mr1', '896209', '60 ACTUAT Fluticasone propionate 0.25 MG/ACTUAT / salmeterol 0.05 MG/ACTUAT Dry Powder Inhaler', dateAgo(now, 75)),
+      order('demo-laba', 'lb-mr2', undefined, 'Albuterol 90 mcg/actuation inhaler, as needed', dateAgo(now, 75)),
+      problem('demo-laba', 'lb-c1', SCT, '185086009', 'Chronic obstructive bronchitis', dateAgo(now, 1500)),
+      result('demo-laba', 'lb-k1', ...K, 4.2, 'mmol/L', ago(now, 40)),
+    ],
+  },
+  {
+    id: 'demo-spironolactone',
+    summary: 'Spironolactone and a low potassium: two findings, never linked as potassium loss',
+    expected: ['potassium-sparing-diuretic', 'low-potassium'],
+    resources: (now) => [
+      person('demo-spironolactone', 'Margit', 'Halvorsen', 'female', '1952-10-27'),
+      order('demo-spironolactone', 'sp-mr1', '313096', 'spironolactone 25 MG Oral Tablet', dateAgo(now, 150)),
+      result('demo-spironolactone', 'sp-k1', ...K, 3.3, 'mmol/L', ago(now, 12)),
+    ],
+  },
+  {
+    id: 'demo-naproxen',
+    summary: 'Naproxen (reported with cramps) and quinine for cramps (a safety warning); ibuprofen does not count',
+    expected: ['quinine', 'reported-cramp-medication'],
+    resources: (now) => [
+      person('demo-naproxen', 'Colette', 'Marchand', 'female', '1950-01-09'),
+      order('demo-naproxen', 'nx-mr1', '849574', 'Naproxen sodium 220 MG Oral Tablet', dateAgo(now, 40)),
+      order('demo-naproxen', 'nx-mr2', undefined, 'Qualaquin (quinine sulfate) 324 mg capsule at bedtime', dateAgo(now, 25)),
+      order('demo-naproxen', 'nx-mr3', '197806', 'Ibuprofen 600 MG Oral Tablet', dateAgo(now, 400), { status: 'completed' }),
+    ],
+  },
+  {
+    id: 'demo-thyroid',
+    summary: 'Hypothyroidism with a high TSH (7.8 mIU/L); a low total calcium, not albumin-corrected',
+    expected: ['hypothyroidism', 'low-calcium'],
+    resources: (now) => [
+      person('demo-thyroid', 'Ruth', 'Abernathy', 'female', '1955-12-02'),
+      problem('demo-thyroid', 'th-c1', SCT, '83664006', 'Idiopathic atrophic hypothyroidism', dateAgo(now, 3000)),
+      order('demo-thyroid', 'th-mr1', '966222', 'Levothyroxine Sodium 0.075 MG Oral Tablet', dateAgo(now, 200)),
+      result('demo-thyroid', 'th-t1', ...TSH, 7.8, 'm[IU]/L', ago(now, 60), {
+        referenceRange: [{ low: { value: 0.4, unit: 'mIU/L' }, high: { value: 4.0, unit: 'mIU/L' } }],
+      }),
+      result('demo-thyroid', 'th-ca1', ...CA, 8.1, 'mg/dL', ago(now, 60)),
+    ],
+  },
+  {
+    id: 'demo-calcium',
+    summary: 'Low ionized calcium (1.02 mmol/L) decides, although the total calcium is in range',
+    expected: ['low-calcium'],
+    resources: (now) => [
+      person('demo-calcium', 'Tomasz', 'Wierzbicki', 'male', '1970-06-15'),
+      result('demo-calcium', 'ca-i1', ...ICA, 1.02, 'mmol/L', ago(now, 10)),
+      result('demo-calcium', 'ca-t1', ...CA, 8.9, 'mg/dL', ago(now, 10)),
     ],
   },
   {

@@ -28,6 +28,31 @@ export const unitFactors: Readonly<Record<string, Readonly<Record<string, number
     "mg/L": 0.1,
     "g/L": 100
   },
+  "calcium": {
+    "mmol/L": 4.008,
+    "meq/L": 2.004,
+    "umol/L": 0.004008,
+    "mmol/dL": 40.08,
+    "mg/dL": 1,
+    "mg/L": 0.1,
+    "g/L": 100
+  },
+  "ionized-calcium": {
+    "mmol/L": 1,
+    "meq/L": 0.5,
+    "umol/L": 0.001,
+    "mmol/dL": 10,
+    "mg/dL": 0.249500998004,
+    "mg/L": 0.0249500998004,
+    "g/L": 24.9500998004
+  },
+  "tsh": {
+    "m[IU]/L": 1,
+    "u[IU]/mL": 1,
+    "[IU]/L": 1000,
+    "u[IU]/L": 0.001,
+    "m[IU]/mL": 1000
+  },
   "glucose": {
     "mmol/L": 18.0156,
     "umol/L": 0.0180156,

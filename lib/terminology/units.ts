@@ -23,11 +23,32 @@ export function normaliseUnit(raw: string): string {
   return lower.replace(/\/(d?)l$/, (_m, deci: string) => `/${deci}L`);
 }
 
+/**
+ * Free-text spellings of international units, after normaliseUnit has lower-cased them: "mIU/L",
+ * "uIU/mL", "µIU/mL" and "mU/L" all mean the UCUM codes below (TSH is reported in these).
+ */
+const TEXT_ALIASES: Readonly<Record<string, string>> = {
+  'miu/L': 'm[IU]/L',
+  'm[iu]/L': 'm[IU]/L',
+  'mu/L': 'm[IU]/L',
+  'uiu/ml': 'u[IU]/mL',
+  'u[iu]/ml': 'u[IU]/mL',
+  'µiu/ml': 'u[IU]/mL',
+  'μiu/ml': 'u[IU]/mL',
+  'µu/ml': 'u[IU]/mL',
+  'uu/ml': 'u[IU]/mL',
+  'iu/L': '[IU]/L',
+  '[iu]/L': '[IU]/L',
+};
+
 function candidates(unit: { code?: string; text?: string }): string[] {
   const out: string[] = [];
   for (const raw of [unit.code, unit.text]) {
     if (typeof raw !== 'string' || raw.trim() === '') continue;
-    out.push(raw.trim(), normaliseUnit(raw));
+    const normal = normaliseUnit(raw);
+    out.push(raw.trim(), normal);
+    const alias = TEXT_ALIASES[normal];
+    if (alias) out.push(alias);
   }
   return out;
 }
