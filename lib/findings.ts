@@ -10,7 +10,16 @@ import { serverUnitConverter } from './terminology/ucumNode';
 export interface FindingsOutput {
   readonly patient: string | null;
   readonly now: string;
-  readonly findings: { ruleId: string; title: string; evidence: string[]; matchedBy: 'code' | 'name'; level: EvidenceLevel }[];
+  readonly complaint: { recorded: boolean; evidence: string[] };
+  readonly findings: {
+    ruleId: string;
+    title: string;
+    evidence: string[];
+    matchedBy: 'code' | 'name';
+    level: EvidenceLevel;
+    verify?: string;
+  }[];
+  readonly unmeasured: string[];
   readonly notChecked: { resourceType: string; reason: string; affectedRules: string[] }[];
 }
 
@@ -18,13 +27,16 @@ export function toFindingsOutput(result: EvaluationResult): FindingsOutput {
   return {
     patient: result.patient ?? null,
     now: result.now,
+    complaint: { recorded: result.complaint.recorded, evidence: result.complaint.evidence.map((e) => e.reference) },
     findings: result.findings.map((f) => ({
       ruleId: f.ruleId,
       title: f.title,
       evidence: f.evidence.map((e) => e.reference),
       matchedBy: f.matchedBy,
       level: f.level,
+      ...(f.verify ? { verify: f.verify } : {}),
     })),
+    unmeasured: [...result.unmeasured],
     notChecked: result.notChecked.map((n) => ({ resourceType: n.resourceType, reason: n.reason, affectedRules: [...n.affectedRules] })),
   };
 }

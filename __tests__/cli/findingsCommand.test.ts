@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundle, lab, medicationRequest, patient, rxConcept } from '../helpers/fhir';
+import { bundle, condition, lab, medicationRequest, patient, rxConcept } from '../helpers/fhir';
 
 const ROOT = path.resolve(__dirname, '../..');
 const run = (args: string[], input?: string) =>
@@ -27,7 +27,7 @@ describe('findings command', () => {
     const result = run(['--bundle', file, '--now', '2026-11-24T00:00:00Z']);
     expect(result.status).toBe(0);
     const output = JSON.parse(result.stdout);
-    expect(Object.keys(output)).toEqual(['patient', 'now', 'findings', 'notChecked']);
+    expect(Object.keys(output)).toEqual(['patient', 'now', 'complaint', 'findings', 'unmeasured', 'notChecked']);
     expect(output.patient).toBe('Patient/pat-1');
     expect(output.now).toBe('2026-11-24T00:00:00.000Z');
     expect(output.findings.map((f: { ruleId: string; matchedBy: string }) => [f.ruleId, f.matchedBy])).toEqual([
@@ -35,6 +35,51 @@ describe('findings command', () => {
       ['low-potassium', 'code'],
     ]);
     expect(output.findings[1].evidence[0]).toMatch(/^Observation\//);
+    // Every finding has its evidence level; a 10-month-old order is current (no verify).
+    expect(output.findings.map((f: { level: string }) => f.level)).toEqual(['moderate', 'weak']);
+    expect(output.findings.some((f: object) => 'verify' in f)).toBe(false);
+    // Sodium, magnesium, calcium and TSH were never measured; potassium was.
+    expect(output.unmeasured).toEqual(['sodium', 'magnesium', 'calcium', 'tsh']);
+    expect(output.complaint).toEqual({ recorded: false, evidence: [] });
+    expect(output.notChecked).toEqual([]);
+  });
+
+  it('prints the complaint, a verify sentence on an old order, and an empty unmeasured list when all was measured', () => {
+    const old = path.join(dir, 'old.json');
+    writeFileSync(
+      old,
+      JSON.stringify(
+        bundle([
+          patient(),
+          medicationRequest(rxConcept('316049', 'Hydrochlorothiazide 25 MG'), { id: 'mr-old', authoredOn: '2020-08-04' }),
+          condition([{ system: 'icd', code: 'G47.62', display: 'Sleep related leg cramps' }], {
+            id: 'c-cramp',
+            onsetDateTime: '2026-03-02',
+          }),
+          lab('2823-3', 4.1, 'mmol/L', { effectiveDateTime: '2026-11-01T08:00:00Z' }),
+          lab('2951-2', 140, 'mmol/L', { effectiveDateTime: '2026-11-01T08:00:00Z' }),
+          lab('19123-9', 2.0, 'mg/dL', { effectiveDateTime: '2026-11-01T08:00:00Z' }),
+          lab('17861-6', 9.4, 'mg/dL', { effectiveDateTime: '2025-01-01T08:00:00Z' }),
+          lab('3016-3', 2.2, 'm[IU]/L', { effectiveDateTime: '2026-06-01T08:00:00Z' }),
+        ]),
+      ),
+    );
+    const result = run(['--bundle', old, '--now', '2026-11-24T00:00:00Z']);
+    expect(result.status).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(output.complaint).toEqual({ recorded: true, evidence: ['Condition/c-cramp'] });
+    expect(output.findings).toEqual([
+      {
+        ruleId: 'diuretic',
+        title: 'Diuretic (water pill)',
+        evidence: ['MedicationRequest/mr-old'],
+        matchedBy: 'code',
+        level: 'moderate',
+        verify: 'Last ordered 2020-08-04, 6 years ago: confirm it is still taken.',
+      },
+    ]);
+    // A calcium result from 2025 is stale, not unmeasured.
+    expect(output.unmeasured).toEqual([]);
   });
 
   it('reads standard input with -', () => {

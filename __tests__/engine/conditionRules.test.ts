@@ -137,6 +137,6 @@ describe('pregnancy gestation', () => {
 
   it('asks to verify a pregnancy recorded more than 42 weeks ago and never closed', () => {
     const result = evaluate(knowledge(), data({ conditions: [condition([pregnancy], { onsetDateTime: daysAgo(400) })] }), NOW);
-    expect(result.findings[0]?.evidence[0]?.notes?.[0]).toBe('Verify: recorded 57 weeks ago and never closed.');
+    expect(result.findings[0]?.verify).toBe('Recorded 57 weeks ago (longer than 42 weeks) and never closed: confirm whether the pregnancy is ongoing.');
   });
 });

@@ -280,7 +280,9 @@ describe('pregnancy results', () => {
     const recent = run({ conditions: [condition([sct('72892002', 'Normal pregnancy')], { onsetDateTime: daysAgo(7 * 30) })] });
     expect(recent.findings[0]?.evidence[0]?.notes).toEqual(['About 30 weeks since the recorded onset: estimated third trimester.']);
     const old = run({ conditions: [condition([sct('72892002', 'Normal pregnancy')], { onsetDateTime: daysAgo(7 * 60) })] });
-    expect(old.findings[0]?.evidence[0]?.notes).toEqual(['Verify: recorded 60 weeks ago and never closed.']);
+    expect(old.findings[0]?.evidence[0]?.notes).toBeUndefined();
+    expect(old.findings[0]?.verify).toBe('Recorded 60 weeks ago (longer than 42 weeks) and never closed: confirm whether the pregnancy is ongoing.');
+    expect(recent.findings[0]?.verify).toBeUndefined();
   });
 });
 

@@ -29,25 +29,64 @@ function show(parts: DataParts, extra: { notChecked?: NotChecked[]; needPatientB
 const hctz = () => medicationRequest(rxConcept('316049', 'Hydrochlorothiazide 25 MG'), { authoredOn: '2026-03-02' });
 
 describe('Sidebar', () => {
-  it('shows several findings grouped, with evidence and the documented cause', () => {
+  it('lists findings strongest first, each with its evidence level, caveat and reference', () => {
     show({
-      medicationRequests: [medicationRequest(rxConcept('197361', 'Amlodipine 5 MG Oral Tablet'))],
+      medicationRequests: [
+        medicationRequest(rxConcept('197361', 'Amlodipine 5 MG Oral Tablet')),
+        medicationRequest(rxConcept('896209', '60 ACTUAT Fluticasone propionate 0.25 MG/ACTUAT / salmeterol 0.05 MG/ACTUAT Dry Powder Inhaler')),
+      ],
       conditions: [condition([{ system: 'sct', code: '49049000', display: "Parkinson's disease" }], { onsetDateTime: '2024-02-01' })],
       observations: [lab('2951-2', 149, 'mmol/L', { effectiveDateTime: '2026-11-20T09:00:00Z' })],
     });
-    expect(screen.getByRole('status')).toHaveTextContent('3 documented causes apply to this patient.');
-    const meds = screen.getByRole('region', { name: 'Medications' });
-    expect(within(meds).getByRole('article', { name: 'Calcium channel blocker' })).toHaveTextContent('Amlodipine 5 MG Oral Tablet');
-    const conditions = screen.getByRole('region', { name: 'Conditions' });
-    const parkinsons = within(conditions).getByRole('article', { name: "Parkinson's disease" });
+    expect(screen.getByRole('status')).toHaveTextContent('4 documented causes: 1 strong, 3 weak.');
+    const causes = screen.getByRole('region', { name: 'Documented causes' });
+    expect(within(causes).getAllByRole('article').map((a) => a.getAttribute('data-rule'))).toEqual([
+      'long-acting-beta-agonist',
+      'calcium-channel-blocker',
+      'parkinsons-disease',
+      'high-sodium',
+    ]);
+    const laba = within(causes).getByRole('article', { name: 'Long-acting beta-agonist inhaler' });
+    expect(within(laba).getByLabelText('Evidence: strong')).toBeInTheDocument();
+    expect(laba).toHaveTextContent('ASR 2.42');
+    const link = within(laba).getByRole('link', { name: /Garrison et al., Arch Intern Med 2012/ });
+    expect(link).toHaveAttribute('href', 'https://pubmed.ncbi.nlm.nih.gov/22157068/');
+    expect(link).toHaveAttribute('target', '_blank');
+    expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+    const ccb = within(causes).getByRole('article', { name: 'Calcium channel blocker' });
+    expect(within(ccb).getByLabelText('Evidence: weak')).toBeInTheDocument();
+    expect(ccb).toHaveTextContent('Amlodipine 5 MG Oral Tablet');
+    expect(ccb).toHaveTextContent('dihydropyridines');
+    const parkinsons = within(causes).getByRole('article', { name: "Parkinson's disease" });
     expect(parkinsons).toHaveTextContent('2024-02-01');
     expect(parkinsons).toHaveTextContent('Mayo Clinic');
-    const labs = screen.getByRole('region', { name: 'Lab results' });
-    const sodium = within(labs).getByRole('article', { name: 'High sodium' });
+    const sodium = within(causes).getByRole('article', { name: 'High sodium' });
     expect(sodium).toHaveTextContent('149 mmol/L');
     expect(sodium).toHaveTextContent('upper limit 145 mmol/L');
     expect(sodium).toHaveTextContent('2026-11-20');
     expect(screen.queryByText(/No documented causes found/)).not.toBeInTheDocument();
+  });
+
+  it('shows the caveat that applies to a diltiazem order', () => {
+    show({ medicationRequests: [medicationRequest(rxConcept(undefined, 'Cardizem CD 240 mg'), { authoredOn: daysAgo(3) })] });
+    const ccb = screen.getByRole('article', { name: 'Calcium channel blocker' });
+    expect(ccb).toHaveTextContent(/diltiazem has been studied as a treatment for cramps: this association is doubtful/);
+  });
+
+  it('shows quinine first, as a safety warning that is not counted as a cause', () => {
+    show({
+      medicationRequests: [
+        medicationRequest(rxConcept(undefined, 'Qualaquin 324 mg capsule'), { authoredOn: daysAgo(10) }),
+        medicationRequest(rxConcept('197361', 'Amlodipine 5 MG Oral Tablet')),
+      ],
+    });
+    expect(screen.getByRole('status')).toHaveTextContent('1 documented cause: 1 weak. One safety warning (shown first).');
+    const safety = screen.getByRole('region', { name: 'Safety' });
+    const quinine = within(safety).getByRole('article', { name: 'Quinine: not recommended for cramps' });
+    expect(within(quinine).getByLabelText('Safety warning')).toBeInTheDocument();
+    expect(quinine).toHaveTextContent('FDA');
+    const articles = screen.getAllByRole('article').map((a) => a.getAttribute('data-rule'));
+    expect(articles.indexOf('quinine')).toBeLessThan(articles.indexOf('calcium-channel-blocker'));
   });
 
   it('shows a linked group once, with both findings inside it', () => {
@@ -58,20 +97,80 @@ describe('Sidebar', () => {
     expect(screen.getAllByRole('article', { name: 'Diuretic (water pill)' })).toHaveLength(1);
   });
 
-  it('shows the distinct all-clear state when nothing applies and everything was checked', () => {
-    show({ observations: [lab('2823-3', 4.2, 'mmol/L')] });
-    expect(screen.getByRole('status')).toHaveTextContent('No documented causes found in the checked data.');
+  it('shows the distinct all-clear state only when nothing applies, everything was checked and every analyte was measured', () => {
+    show({
+      observations: [
+        lab('2823-3', 4.2, 'mmol/L'),
+        lab('2951-2', 140, 'mmol/L'),
+        lab('19123-9', 2.0, 'mg/dL'),
+        lab('17861-6', 9.3, 'mg/dL'),
+        lab('3016-3', 1.9, 'm[IU]/L'),
+      ],
+    });
+    const status = screen.getByRole('status');
+    expect(status).toHaveTextContent('No documented causes found in the checked data.');
+    expect(status).toHaveClass('all-clear');
+    expect(screen.getByTestId('complaint')).toHaveTextContent('No leg-cramp complaint in the record');
     expect(screen.getByRole('region', { name: 'Ask the patient' })).toBeInTheDocument();
-    expect(screen.getByText(/Supports, and does not replace, clinical judgement/)).toBeInTheDocument();
+    expect(screen.getByText(/supports, and does not replace, clinical judgement/)).toBeInTheDocument();
+  });
+
+  it('says what was never measured, in a neutral style, instead of the all-clear', () => {
+    show({ observations: [lab('2823-3', 4.2, 'mmol/L')] });
+    const status = screen.getByRole('status');
+    expect(status).toHaveTextContent('No documented causes found in the checked data, but sodium, magnesium, calcium and TSH have never been measured.');
+    expect(status).toHaveClass('neutral');
+    expect(status).not.toHaveClass('all-clear');
+    expect(screen.queryByRole('list', { name: 'Data not checked' })).not.toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Lab results' })).toHaveTextContent('Never measured: sodium, magnesium, calcium and TSH.');
   });
 
   it('never shows the all-clear state when a type was not checked, and names the affected rules', () => {
     show({}, { notChecked: [{ resourceType: 'Observation', reason: 'access was denied (403)' }] });
-    expect(screen.queryByText('No documented causes found in the checked data.')).not.toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent(/some data was not checked/);
-    const labs = screen.getByRole('region', { name: 'Lab results' });
-    expect(labs).toHaveTextContent('Lab results could not be loaded, so these were not checked: pregnancy, hypoglycemia, overweight, low potassium, low sodium, high sodium, low magnesium.');
-    expect(screen.getByRole('list', { name: 'Data not checked' })).toHaveTextContent('access was denied (403)');
+    expect(screen.queryByText(/No documented causes found in the checked data/)).not.toBeInTheDocument();
+    const status = screen.getByRole('status');
+    expect(status).toHaveTextContent(/some data was not checked/);
+    expect(status).toHaveClass('incomplete');
+    const list = screen.getByRole('list', { name: 'Data not checked' });
+    expect(list).toHaveTextContent('access was denied (403)');
+    expect(list).toHaveTextContent('Not fully checked: pregnancy, hypoglycemia (low blood sugar), overweight or obesity, low potassium, low sodium, high sodium, low magnesium, low calcium, underactive thyroid (hypothyroidism).');
+    // Observations that could not be read are not "never measured".
+    expect(screen.queryByText(/Never measured/)).not.toBeInTheDocument();
+  });
+
+  it('opens with the documented complaint', () => {
+    show({
+      conditions: [condition([{ system: 'icd', code: 'G47.62', display: 'Sleep related leg cramps' }], { onsetDateTime: '2026-03-02' })],
+      medicationRequests: [hctz()],
+    });
+    const complaint = screen.getByTestId('complaint');
+    expect(complaint).toHaveTextContent('Leg cramps recorded: Sleep related leg cramps, 2026-03-02');
+    // It comes before the summary and the findings.
+    expect(complaint.compareDocumentPosition(screen.getByRole('status')) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.queryByRole('article', { name: /cramp/i })).not.toBeInTheDocument();
+  });
+
+  it('shows old records apart, under "To verify", counted apart in the summary', () => {
+    show({
+      medicationRequests: [
+        medicationRequest(rxConcept('316049', 'Hydrochlorothiazide 25 MG'), { authoredOn: '2020-08-04' }),
+        medicationRequest(rxConcept('197361', 'Amlodipine 5 MG Oral Tablet'), { authoredOn: daysAgo(60) }),
+      ],
+      observations: [lab('2823-3', 3.0, 'mmol/L')],
+    });
+    expect(screen.getByRole('status')).toHaveTextContent('2 documented causes: 2 weak; 1 to verify.');
+    const verify = screen.getByRole('region', { name: 'To verify' });
+    const diuretic = within(verify).getByRole('article', { name: 'Diuretic (water pill)' });
+    expect(diuretic).toHaveTextContent('Verify: Last ordered 2020-08-04, 6 years ago: confirm it is still taken.');
+    const causes = screen.getByRole('region', { name: 'Documented causes' });
+    expect(within(causes).queryByRole('article', { name: 'Diuretic (water pill)' })).not.toBeInTheDocument();
+    // An old order is not presented as explaining a current low potassium.
+    expect(screen.queryByRole('region', { name: 'Potassium loss' })).not.toBeInTheDocument();
+  });
+
+  it('says the findings of a deceased patient describe the record up to death', () => {
+    show({ patient: patient({ deceasedDateTime: '1959-03-02T10:00:00+00:00' }), medicationRequests: [hctz()] });
+    expect(screen.getByText('The patient died on 1959-03-02: these findings describe the record up to then.')).toBeInTheDocument();
   });
 
   it('lists a stale lab under "no recent result" with its date', () => {
@@ -120,17 +219,16 @@ describe('Sidebar', () => {
 
   it('shows merged mechanism links once, each finding a single time', () => {
     show({ medicationRequests: [hctz()], observations: [lab('2823-3', 3.0, 'mmol/L'), lab('2951-2', 131, 'mmol/L')] });
-    const linked = screen.getByRole('region', { name: 'Linked findings' });
+    const linked = screen.getByRole('region', { name: 'Potassium loss · Diuretic and sodium' });
     expect(within(linked).getAllByRole('article').map((a) => a.getAttribute('data-rule'))).toEqual(['diuretic', 'low-potassium', 'low-sodium']);
     expect(screen.getAllByRole('article', { name: 'Diuretic (water pill)' })).toHaveLength(1);
     expect(linked).toHaveTextContent('Diuretic (water pill) → low potassium:');
     expect(linked).toHaveTextContent('Diuretic (water pill) → low sodium:');
   });
 
-  it('lists a procedure that could not be read beside the conditions it affects', () => {
+  it('lists a procedure that could not be read with the rule it affects', () => {
     show({}, { notChecked: [{ resourceType: 'Procedure', reason: 'access was denied (403)', status: 403 }] });
-    const conditions = screen.getByRole('region', { name: 'Conditions' });
-    expect(conditions).toHaveTextContent('Procedures could not be loaded, so these were not checked: hemodialysis.');
+    expect(screen.getByRole('list', { name: 'Data not checked' })).toHaveTextContent('Procedures not checked: access was denied (403). Not fully checked: hemodialysis.');
     expect(screen.queryByText(/No documented causes found/)).toBeNull();
   });
 });

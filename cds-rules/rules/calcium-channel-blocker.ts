@@ -1,5 +1,6 @@
 // Rule: a current calcium channel blocker (KNOWLEDGE section 2).
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
@@ -15,6 +16,7 @@ export default {
     'Azor', 'Tribenzor', 'Caduet', 'Tarka', 'Twynsta', 'Prestalia', 'Consensi',
   ],
   excludeNames: SUPPLY_WORDS,
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'weak',
     caveat:

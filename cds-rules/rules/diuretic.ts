@@ -1,6 +1,7 @@
 // Rule: a current potassium-losing diuretic (KNOWLEDGE section 2). Potassium-sparing agents alone
 // do not fire: the documented mechanism is potassium loss.
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
@@ -16,6 +17,7 @@ export default {
     'Benicar HCT', 'Diovan HCT', 'Lotensin HCT', 'Micardis HCT', 'Exforge HCT', 'Tribenzor',
   ],
   excludeNames: SUPPLY_WORDS,
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'moderate',
     caveat:

@@ -1,5 +1,6 @@
 // Rule: a current insulin, alone or in combination (KNOWLEDGE section 2).
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
@@ -13,6 +14,7 @@ export default {
     'Semglee', 'Rezvoglar', 'Toujeo', 'Levemir', 'Tresiba', 'Afrezza', 'Xultophy', 'Soliqua', 'Myxredlin',
   ],
   excludeNames: SUPPLY_WORDS,
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'weak',
     caveat:

@@ -1,6 +1,7 @@
 // Rule: a current long-acting beta-2 agonist, alone or combined (KNOWLEDGE section 5; Garrison 2012).
 // Short-acting agonists, long-acting anticholinergics alone and inhaled corticosteroids alone do not fire.
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
@@ -14,6 +15,7 @@ export default {
     'Striverdi', 'Arcapta', 'Bevespi', 'Breztri', 'Duaklir', 'Perforomist', 'Brovana', 'Foradil', 'Utibron',
   ],
   excludeNames: SUPPLY_WORDS,
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'strong',
     caveat:

@@ -10,6 +10,8 @@ export default {
   names: ['overweight', 'obesity', 'obese', 'body mass index 30+', 'body mass index 40+'],
   excludeNames: ['family history', 'risk of', 'risk for', 'screening', 'counseling', 'counselling', 'childhood', 'pediatric'],
   result: { analyte: 'bmi', comparison: 'at-or-above', threshold: 25, withinDays: 730, which: 'latest', minAgeYears: 18 },
+  // A finding that rests only on a diagnosis, with no BMI in the last 2 years, is shown to verify.
+  freshness: { kind: 'measured-within', days: 730, measure: 'BMI' },
   evidence: {
     level: 'weak',
     caveat:

@@ -2,6 +2,7 @@
 // Finerenone was not studied and does not fire. The mechanism is not potassium loss: this rule
 // joins no potassium link, and its text never claims one.
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
@@ -14,6 +15,7 @@ export default {
     'Aldactone', 'CaroSpir', 'Inspra', 'Midamor', 'Dyrenium', 'Dyazide', 'Maxzide', 'Aldactazide', 'Moduretic',
   ],
   excludeNames: SUPPLY_WORDS,
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'strong',
     caveat:

@@ -29,6 +29,8 @@ export default {
     ],
     withinDays: 294,
   },
+  // A pregnancy recorded longer ago than gestation.maxWeeks and never closed is shown to verify.
+  freshness: { kind: 'gestation' },
   evidence: {
     level: 'strong',
     references: ['R1', 'article'],

@@ -2,6 +2,7 @@
 // recommended for leg cramps. Shown first and never counted among the causes. Tonic water and
 // negated mentions do not fire.
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 export default {
@@ -11,6 +12,7 @@ export default {
   valueSet: 'quinine',
   names: ['quinine', 'quinine sulfate', 'Qualaquin'],
   excludeNames: [...SUPPLY_WORDS, 'tonic water', 'tonic'],
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'safety',
     caveat:

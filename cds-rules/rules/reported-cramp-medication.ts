@@ -2,6 +2,7 @@
 // Allen and Kirby 2012). Other NSAIDs, estradiol and other estrogens, and oral iron do not fire.
 // Each finding names the drug it found.
 import type { MedicationRule } from '../../lib/engine/types';
+import { MEDICATION_FRESHNESS } from './freshness';
 import { SUPPLY_WORDS } from './supplyWords';
 
 const agents = [
@@ -23,6 +24,7 @@ export default {
   names: agents.flatMap((a) => a.names),
   excludeNames: SUPPLY_WORDS,
   agents,
+  freshness: MEDICATION_FRESHNESS,
   evidence: {
     level: 'moderate',
     caveat: 'These drugs are the ones most often reported with leg cramps, although cramps are uncommon with each.',

@@ -246,6 +246,10 @@ export function gestationFromResult(settings: GestationSettings, results: Result
   return { weeks, date: latest.date, reference: ref(latest.obs) };
 }
 
+export function weeksSince(onset: Date, now: Date): number {
+  return Math.floor((now.getTime() - onset.getTime()) / WEEK_MS);
+}
+
 /** Notes for a pregnancy finding: trimester from a gestational-age result, else from the onset date. */
 export function gestationNotes(
   onsetValue: string | undefined,
@@ -260,7 +264,8 @@ export function gestationNotes(
   }
   const onset = parseFhirDate(onsetValue, 'start');
   if (!onset) return ['Onset date not recorded, so the trimester cannot be estimated.'];
-  const weeks = Math.floor((now.getTime() - onset.getTime()) / WEEK_MS);
-  if (weeks > settings.maxWeeks) return [`Verify: recorded ${weeks} weeks ago and never closed.`];
+  const weeks = weeksSince(onset, now);
+  // Past the longest pregnancy: no trimester to estimate; the finding carries a `verify` instead.
+  if (weeks > settings.maxWeeks) return [];
   return [`About ${weeks} weeks since the recorded onset: estimated ${trimesterOf(weeks, settings)} trimester.`];
 }

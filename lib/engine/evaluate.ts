@@ -16,6 +16,7 @@ import {
   gestationFromResult,
   gestationNotes,
   procedureMatches,
+  weeksSince,
   ref,
   resultMatches,
   ResultIndex,
@@ -23,10 +24,11 @@ import {
   type Match,
 } from './criteria';
 import { DAY_MS, parseFhirDate } from './dates';
-import { beyond, formatNumber, latestByAnalyte, limitFor, readValue, recordedValue, type DatedResult } from './labs';
+import { beyond, formatNumber, latestByAnalyte, limitFor, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
+import { CONDITION_SYSTEMS, SYSTEMS } from '../terminology/codes';
 import { linkFindings } from './links';
-import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, type DrugIdentity } from './medications';
-import { isObject, labelOf, namesOf, codingsOf, str } from './text';
+import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, newestSupportingDate, type DrugIdentity } from './medications';
+import { codesIn, isObject, labelOf, namesOf, codingsOf, str } from './text';
 import { trendsFor } from './trends';
 import {
   groupOf,
@@ -38,7 +40,9 @@ import {
   type NotChecked,
   type NotCheckedReport,
   type PatientData,
+  type Complaint,
   type ResultNote,
+  type Rule,
   type StaleResult,
 } from './types';
 
@@ -50,8 +54,55 @@ export interface EvaluateOptions {
   readonly medicationFullUrls?: ReadonlyMap<fhir4.Medication, string>;
 }
 
-/** A match, and for each of the rule's match caveats whether this record is one it speaks of. */
-type TaggedMatch = Match & { readonly caveatHits?: readonly boolean[] };
+/**
+ * A match, with what the finding's caveat and freshness need: for each of the rule's match caveats
+ * whether this record is one it speaks of; a medication record's newest supporting date; whether a
+ * pregnancy record is past the gestation limit (and how many weeks ago it was recorded).
+ */
+type TaggedMatch = Match & {
+  readonly caveatHits?: readonly boolean[];
+  readonly supportedAt?: { readonly when: Date; readonly date: string; readonly verb: 'ordered' | 'recorded' };
+  readonly overdueWeeks?: number;
+};
+
+/** "9 days", "14 months", "20 years": how long ago, in the unit a clinician would say. */
+export function ageText(from: Date, now: Date): string {
+  const days = Math.max(0, Math.floor((now.getTime() - from.getTime()) / DAY_MS));
+  if (days < 60) return `${days} day${days === 1 ? '' : 's'}`;
+  const months = Math.floor(days / 30.4375);
+  if (months < 24) return `${months} months`;
+  const years = Math.floor(days / 365.25);
+  return `${years} years`;
+}
+
+/** The `verify` sentence for a finding whose supporting records are old, per the rule's freshness. */
+function verifyFor(rule: Rule, matches: readonly TaggedMatch[], now: Date): string | undefined {
+  const freshness = rule.freshness;
+  if (!freshness) return undefined;
+  switch (freshness.kind) {
+    case 'recorded-within': {
+      let newest: TaggedMatch['supportedAt'];
+      for (const m of matches) if (m.supportedAt && (!newest || m.supportedAt.when > newest.when)) newest = m.supportedAt;
+      if (!newest) return 'No date recorded: confirm it is still taken.';
+      if (now.getTime() - newest.when.getTime() <= freshness.days * DAY_MS) return undefined;
+      return `Last ${newest.verb} ${newest.date.slice(0, 10)}, ${ageText(newest.when, now)} ago: confirm it is still taken.`;
+    }
+    case 'measured-within': {
+      if (matches.some((m) => m.evidence.resourceType === 'Observation')) return undefined;
+      const dates = matches.map((m) => parseFhirDate(m.evidence.date, 'start')).filter((d): d is Date => d !== undefined);
+      const newest = dates.length > 0 ? new Date(Math.max(...dates.map((d) => d.getTime()))) : undefined;
+      const years = Math.round(freshness.days / 365);
+      const recorded = newest ? `recorded ${newest.toISOString().slice(0, 10)}, ${ageText(newest, now)} ago` : 'date not recorded';
+      return `Only a diagnosis supports this (${recorded}), with no ${freshness.measure} in the last ${years} years: measure it to confirm.`;
+    }
+    case 'gestation': {
+      if (matches.length === 0 || !matches.every((m) => m.overdueWeeks !== undefined)) return undefined;
+      const newest = Math.min(...matches.map((m) => m.overdueWeeks ?? 0));
+      const limit = rule.reads === 'condition' ? rule.gestation?.maxWeeks : undefined;
+      return `Recorded ${newest} weeks ago${limit ? ` (longer than ${limit} weeks)` : ''} and never closed: confirm whether the pregnancy is ongoing.`;
+    }
+  }
+}
 
 function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, codings: readonly fhir4.Coding[], names: readonly string[]): boolean[] | undefined {
   if (!caveats || caveats.length === 0) return undefined;
@@ -116,6 +167,64 @@ function describeNotChecked(notChecked: readonly NotChecked[], knowledge: Compil
   }));
 }
 
+/** Whether, and where, the record documents a leg-cramp complaint (KNOWLEDGE section 6). */
+function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Condition[], now: Date): Complaint {
+  const matcher = knowledge.complaint;
+  const recentDays = knowledge.kb.complaint?.recentDays ?? 0;
+  if (!matcher) return { recorded: false, evidence: [] };
+  const evidence: Evidence[] = [];
+  for (const condition of conditions) {
+    if (!isObject(condition) || isDiscountedCondition(condition)) continue;
+    const codings = codingsOf(condition.code);
+    // Codes decide when the entry is coded in SNOMED CT or ICD; the phrases only for uncoded entries.
+    const coded = codings.some((c) => typeof c.system === 'string' && (CONDITION_SYSTEMS.has(c.system) || c.system.includes('icd-9')));
+    const matched = coded
+      ? codings.some((c) => matcher.codes.has(c)) && !codings.some((c) => matcher.excludedCodes.has(c))
+      : !mentions(matcher.excludedNames, namesOf(condition.code)) && findName(matcher.names, namesOf(condition.code)) !== undefined;
+    if (!matched) continue;
+    const current = isCurrentCondition(condition, now);
+    const dates = [conditionDate(condition), str(condition.recordedDate)]
+      .map((d) => parseFhirDate(d, 'start'))
+      .filter((d): d is Date => d !== undefined && d.getTime() <= now.getTime());
+    const recent = dates.some((d) => now.getTime() - d.getTime() <= recentDays * DAY_MS);
+    if (!current && !recent) continue;
+    const date = conditionDate(condition);
+    evidence.push({
+      reference: ref(condition),
+      resourceType: 'Condition',
+      name: labelOf(condition.code, 'Leg cramps'),
+      ...(date ? { date } : {}),
+      ...(current ? { status: 'current' } : { status: 'recent, not current' }),
+    });
+  }
+  return { recorded: evidence.length > 0, evidence };
+}
+
+/**
+ * Which analytes the lab rules read have no usable result at all (any date, any unit): never
+ * measured is not normal. Ionized and total calcium count together as "calcium".
+ */
+function unmeasuredAnalytes(knowledge: CompiledKnowledge, observations: readonly fhir4.Observation[]): string[] {
+  const measured = new Set<string>();
+  for (const obs of observations) {
+    if (!isObject(obs) || !USABLE_RESULT_STATUS.has(String(obs.status))) continue;
+    for (const code of codesIn(obs.code, SYSTEMS.loinc)) {
+      const id = knowledge.analyteByLoinc.get(code);
+      const analyte = id ? knowledge.analytes.get(id) : undefined;
+      if (analyte) measured.add(analyte.family ?? analyte.id);
+    }
+  }
+  const families = [...new Set(knowledge.latestAnalytes.map((a) => a.family ?? a.id))];
+  return families.filter((id) => !measured.has(id));
+}
+
+function deceasedOf(patient: fhir4.Patient | undefined): { date?: string } | undefined {
+  if (!isObject(patient)) return undefined;
+  const date = str(patient.deceasedDateTime);
+  if (date) return { date };
+  return patient.deceasedBoolean === true ? {} : undefined;
+}
+
 export function evaluate(
   knowledge: CompiledKnowledge,
   data: PatientData,
@@ -140,7 +249,9 @@ export function evaluate(
       // Which of the rule's named drugs this is ("Reported with cramps: naproxen").
       const agents = compiled.agents.filter((a) => findName(a.names, drug.names) !== undefined).map((a) => a.label);
       const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), drug.codings, drug.names);
+      const supportedAt = newestSupportingDate(record, now);
       addMatch(found, compiled.rule.id, {
+        ...(supportedAt ? { supportedAt } : {}),
         matchedBy,
         evidence: {
           reference: ref(record),
@@ -189,7 +300,13 @@ export function evaluate(
           : []),
       ];
       const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), codingsOf(condition.code), namesOf(condition.code));
+      // A pregnancy recorded longer ago than the longest gestation, and never closed, is to verify
+      // (unless a gestational-age result shows it is ongoing).
+      const gestation = compiled.rule.gestation;
+      const onset = gestation && !gestationByRule.get(compiled.rule.id) ? parseFhirDate(condition.onsetDateTime ?? condition.onsetPeriod?.start, 'start') : undefined;
+      const overdueWeeks = gestation && onset && weeksSince(onset, now) > gestation.maxWeeks ? weeksSince(onset, now) : undefined;
       addMatch(found, compiled.rule.id, {
+        ...(overdueWeeks !== undefined ? { overdueWeeks } : {}),
         matchedBy,
         evidence: {
           reference: ref(condition),
@@ -372,6 +489,7 @@ export function evaluate(
     const matches = found.get(rule.id);
     if (!matches) continue;
     const caveat = caveatFor(knowledge.matchCaveats.get(rule.id), matches, rule.evidence.caveat);
+    const verify = verifyFor(rule, matches, now);
     findings.push({
       ruleId: rule.id,
       title: rule.title,
@@ -383,17 +501,24 @@ export function evaluate(
       level: rule.evidence.level,
       ...(caveat ? { caveat } : {}),
       references: knowledge.references.get(rule.id) ?? [],
+      ...(verify ? { verify } : {}),
     });
   }
   // Safety first, then the strongest evidence; rule order within a level (the sort is stable).
   findings.sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
 
-  const linked = linkFindings(knowledge.kb.links, knowledge.kb.rules, new Set(findings.map((f) => f.ruleId)));
+  // Mechanisms tie current findings only: an old order to verify is not presented as explaining a current result.
+  const linked = linkFindings(knowledge.kb.links, knowledge.kb.rules, new Set(findings.filter((f) => !f.verify).map((f) => f.ruleId)));
 
   const patientId = data.patient?.id;
+  const observationsRead = !data.notChecked.some((n) => n.resourceType === 'Observation');
+  const deceased = deceasedOf(data.patient);
   return {
     ...(patientId ? { patient: `Patient/${patientId}` } : {}),
     now: now.toISOString(),
+    complaint: complaintIn(knowledge, data.conditions, now),
+    unmeasured: observationsRead ? unmeasuredAnalytes(knowledge, data.observations) : [],
+    ...(deceased ? { deceased } : {}),
     findings,
     linked,
     notChecked: describeNotChecked([...data.notChecked, ...extraNotChecked], knowledge),

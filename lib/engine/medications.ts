@@ -83,6 +83,34 @@ export function medicationDate(record: MedRecord): string | undefined {
   return str(record.effectiveDateTime) ?? str(record.effectivePeriod?.start) ?? str(record.dateAsserted);
 }
 
+/**
+ * The newest date that supports a medication record (KNOWLEDGE section 6): when it was ordered or
+ * asserted, when it took effect, and the starts of its dosage and dispense periods. Dates after
+ * `now` do not count. `verb` says how to word it ("ordered" for a request, "recorded" otherwise).
+ */
+export function newestSupportingDate(record: MedRecord, now: Date): { when: Date; date: string; verb: 'ordered' | 'recorded' } | undefined {
+  const candidates: { value: string | undefined; verb: 'ordered' | 'recorded' }[] = [];
+  const dosages = record.resourceType === 'MedicationRequest' ? record.dosageInstruction : record.dosage;
+  for (const dosage of asArray(dosages)) {
+    if (isObject(dosage)) candidates.push({ value: str(dosage.timing?.repeat?.boundsPeriod?.start), verb: 'recorded' });
+  }
+  if (record.resourceType === 'MedicationRequest') {
+    candidates.push({ value: str(record.authoredOn), verb: 'ordered' });
+    candidates.push({ value: str(record.dispenseRequest?.validityPeriod?.start), verb: 'ordered' });
+  } else {
+    candidates.push({ value: str(record.effectiveDateTime), verb: 'recorded' });
+    candidates.push({ value: str(record.effectivePeriod?.start), verb: 'recorded' });
+    candidates.push({ value: str(record.dateAsserted), verb: 'recorded' });
+  }
+  let best: { when: Date; date: string; verb: 'ordered' | 'recorded' } | undefined;
+  for (const c of candidates) {
+    const when = parseFhirDate(c.value, 'start');
+    if (!c.value || !when || when.getTime() > now.getTime()) continue;
+    if (!best || when.getTime() > best.when.getTime()) best = { when, date: c.value, verb: c.verb };
+  }
+  return best;
+}
+
 function knownEnds(record: MedRecord): Date[] {
   const ends: (string | undefined)[] = [];
   const dosages = record.resourceType === 'MedicationRequest' ? record.dosageInstruction : record.dosage;

@@ -73,11 +73,24 @@ export interface RuleEvidence {
   readonly references: readonly string[];
 }
 
+/**
+ * When a finding's records are too old to present as current (KNOWLEDGE section 6). The finding
+ * stays, with a `verify` sentence: `recorded-within` when the newest supporting record is older
+ * than `days` or undated (medications); `measured-within` when no measured result within `days`
+ * supports it, only a diagnosis (overweight); `gestation` when a pregnancy is past the rule's
+ * gestation limit. Rules without freshness (chronic conditions, lab results) never age.
+ */
+export type Freshness =
+  | { readonly kind: 'recorded-within'; readonly days: number }
+  | { readonly kind: 'measured-within'; readonly days: number; readonly measure: string }
+  | { readonly kind: 'gestation' };
+
 interface RuleBase {
   readonly id: string;
   readonly title: string;
   readonly cause: CauseSummary;
   readonly evidence: RuleEvidence;
+  readonly freshness?: Freshness;
 }
 
 /** One of several drugs a rule names, so a finding can say which one it found. */
@@ -340,6 +353,14 @@ export interface Finding {
   readonly caveat?: string;
   /** The rule's references, strongest first. */
   readonly references: readonly Reference[];
+  /** Present when the supporting records are old: one sentence saying what to confirm. */
+  readonly verify?: string;
+}
+
+/** Whether the record documents a leg-cramp complaint (KNOWLEDGE section 6), and where. */
+export interface Complaint {
+  readonly recorded: boolean;
+  readonly evidence: readonly Evidence[];
 }
 
 /** A result too old to count, listed so the clinician knows it exists. */
@@ -400,6 +421,14 @@ export interface Trend {
 export interface EvaluationResult {
   readonly patient?: string;
   readonly now: string;
+  readonly complaint: Complaint;
+  /**
+   * Analytes (family ids: potassium, sodium, magnesium, calcium, tsh) with no usable result at all.
+   * Empty when Observations could not be read: what was not read is "not checked", not "never measured".
+   */
+  readonly unmeasured: readonly string[];
+  /** Present when the patient has died: the findings describe the record up to then. */
+  readonly deceased?: { readonly date?: string };
   readonly findings: readonly Finding[];
   readonly linked: readonly LinkedGroup[];
   readonly notChecked: readonly NotCheckedReport[];

@@ -1,20 +1,17 @@
-// The sidebar: findings grouped by kind, linked mechanisms shown once, gaps shown beside the rules
-// they affect, stale labs, the "ask the patient" list and the disclaimer. "Nothing found" and
-// "not checked" never look alike.
+// The sidebar, in the order a clinician needs it (KNOWLEDGE section 6): the complaint, the summary,
+// safety warnings, current causes strongest first (linked mechanisms shown once), then older records
+// to verify, then what was not read or never measured, trends, the "ask the patient" list and the
+// disclaimer. "Nothing found", "never measured" and "not checked" never look alike.
+import { rules } from '../../cds-rules/rules';
 import { TYPE_WORDS } from '../engine/typeLabels';
-import type { Finding, NotCheckedReport, RuleGroup } from '../engine/types';
+import type { Finding, LinkedGroup, NotCheckedReport } from '../engine/types';
+import { CopySummary } from './CopySummary';
 import { FindingCard } from './FindingCard';
-import { plural, shortDate } from './format';
+import { shortDate } from './format';
 import { PatientBanner } from './PatientBanner';
+import { analyteWords, complaintLine, deceasedLine, plainTextSummary, splitFindings, summaryLine } from './summaryText';
 import { Trends } from './Trends';
 import type { SidebarModel } from './types';
-
-const GROUPS: { id: RuleGroup; title: string }[] = [
-  { id: 'medications', title: 'Medications' },
-  { id: 'conditions', title: 'Conditions' },
-  { id: 'labs', title: 'Lab results' },
-];
-
 
 function NotCheckedNotice({ entry, titles }: { entry: NotCheckedReport; titles: ReadonlyMap<string, string> }) {
   const rules = entry.affectedRules.map((id) => titles.get(id) ?? id);
@@ -26,23 +23,35 @@ function NotCheckedNotice({ entry, titles }: { entry: NotCheckedReport; titles: 
   );
 }
 
-function groupOfType(resourceType: string): RuleGroup | undefined {
-  if (resourceType === 'Condition' || resourceType === 'Procedure') return 'conditions';
-  if (resourceType === 'Observation') return 'labs';
-  if (resourceType.startsWith('Medication')) return 'medications';
-  return undefined;
+/** Current findings in level order, with each linked group placed where its strongest member stands. */
+function currentItems(causes: readonly Finding[], linked: readonly LinkedGroup[]): ({ kind: 'finding'; finding: Finding } | { kind: 'link'; link: LinkedGroup; members: Finding[] })[] {
+  const byId = new Map(causes.map((f) => [f.ruleId, f] as const));
+  const placed = new Set<string>();
+  const items: ({ kind: 'finding'; finding: Finding } | { kind: 'link'; link: LinkedGroup; members: Finding[] })[] = [];
+  for (const finding of causes) {
+    if (placed.has(finding.ruleId)) continue;
+    const link = linked.find((l) => l.ruleIds.includes(finding.ruleId));
+    if (!link) {
+      items.push({ kind: 'finding', finding });
+      placed.add(finding.ruleId);
+      continue;
+    }
+    const members = link.ruleIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
+    for (const m of members) placed.add(m.ruleId);
+    items.push({ kind: 'link', link, members });
+  }
+  return items;
 }
 
 export function Sidebar({ model }: { model: SidebarModel }) {
   const { result } = model;
   const now = new Date(result.now);
-  const titles = new Map(result.findings.map((f) => [f.ruleId, f.title] as const));
-  for (const n of result.notChecked) for (const id of n.affectedRules) if (!titles.has(id)) titles.set(id, id.replace(/-/g, ' '));
-  const byId = new Map(result.findings.map((f) => [f.ruleId, f] as const));
-  const inLinks = new Set(result.linked.flatMap((l) => l.ruleIds));
-  const nothingFound = result.findings.length === 0;
-  const clean = nothingFound && result.notChecked.length === 0 && result.resultNotes.length === 0;
+  const titles = new Map(rules.map((r) => [r.id, r.title] as const));
+  const { causes, safety, toVerify } = splitFindings(result);
+  const summary = summaryLine(result);
+  const deceased = deceasedLine(result);
   const showBanner = model.needPatientBanner !== false && model.patient !== undefined;
+  const labNotes = result.resultNotes.length > 0 || result.stale.length > 0 || result.unmeasured.length > 0;
 
   return (
     <main className="sidebar" aria-labelledby="app-title">
@@ -51,20 +60,15 @@ export function Sidebar({ model }: { model: SidebarModel }) {
       </h1>
       {showBanner && model.patient ? <PatientBanner patient={model.patient} now={now} /> : null}
 
+      <p className={`complaint${result.complaint.recorded ? ' complaint-recorded' : ''}`} data-testid="complaint">
+        {complaintLine(result)}
+      </p>
+
       <section aria-label="Summary" className="summary">
-        {clean ? (
-          <p className="all-clear" role="status">
-            No documented causes found in the checked data.
-          </p>
-        ) : nothingFound ? (
-          <p className="incomplete" role="status">
-            No causes found in the data that could be read, but some data was not checked (see below).
-          </p>
-        ) : (
-          <p role="status">
-            {plural(result.findings.length, 'documented cause applies', 'documented causes apply')} to this patient.
-          </p>
-        )}
+        <p className={`summary-line ${summary.tone}`} role="status">
+          {summary.text}
+        </p>
+        {deceased ? <p className="deceased-note">{deceased}</p> : null}
         {result.notChecked.length > 0 ? (
           <ul className="not-checked-list" aria-label="Data not checked">
             {result.notChecked.map((entry) => (
@@ -77,65 +81,75 @@ export function Sidebar({ model }: { model: SidebarModel }) {
             Truncated: only the first {t.pagesRead} pages of {TYPE_WORDS[t.resourceType].toLowerCase()} were read.
           </p>
         ))}
+        <CopySummary text={plainTextSummary({ result, ...(model.patient ? { patient: model.patient } : {}), sourceArticle: model.sourceArticle })} />
       </section>
 
-      {result.linked.length > 0 ? (
-        <section aria-labelledby="linked-title" className="group">
-          <h2 id="linked-title">Linked findings</h2>
-          {result.linked.map((link) => (
-            <section key={link.linkId} className="linked" aria-label={link.label}>
-              <h3>{link.label}</h3>
-              <p className="chain">{link.sentence}</p>
-              {link.ruleIds
-                .map((id) => byId.get(id))
-                .filter((f): f is Finding => f !== undefined)
-                .map((f) => (
-                  <FindingCard key={f.ruleId} finding={f} headingLevel={4} />
-                ))}
-            </section>
+      {safety.length > 0 ? (
+        <section aria-labelledby="safety-title" className="group safety">
+          <h2 id="safety-title">Safety</h2>
+          {safety.map((f) => (
+            <FindingCard key={f.ruleId} finding={f} />
           ))}
         </section>
       ) : null}
 
-      {GROUPS.map((group) => {
-        const findings = result.findings.filter((f) => f.group === group.id && !inLinks.has(f.ruleId));
-        const gaps = result.notChecked.filter((n) => groupOfType(n.resourceType) === group.id);
-        const notes = group.id === 'labs' ? result.resultNotes : [];
-        const stale = group.id === 'labs' ? result.stale : [];
-        if (findings.length === 0 && gaps.length === 0 && notes.length === 0 && stale.length === 0) return null;
-        return (
-          <section key={group.id} aria-labelledby={`group-${group.id}`} className="group">
-            <h2 id={`group-${group.id}`}>{group.title}</h2>
-            {gaps.map((gap) => (
-              <p key={gap.resourceType} className="not-checked inline">
-                {TYPE_WORDS[gap.resourceType]} could not be loaded, so these were not checked:{' '}
-                {gap.affectedRules.map((id) => titles.get(id) ?? id).join(', ').toLowerCase()}.
-              </p>
-            ))}
-            {findings.map((f) => (
-              <FindingCard key={f.ruleId} finding={f} />
-            ))}
-            {notes.map((n) => (
-              <p key={n.reference} className="note">
-                {n.message} ({n.reference})
-              </p>
-            ))}
-            {stale.length > 0 ? (
-              <div className="stale">
-                <h3>No recent result</h3>
-                <ul>
-                  {stale.map((s) => (
-                    <li key={s.reference}>
-                      {s.label}: last result {shortDate(s.date)}
-                      {s.value ? ` (${s.value})` : ''}, more than a year ago.
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
-          </section>
-        );
-      })}
+      {causes.length > 0 ? (
+        <section aria-labelledby="causes-title" className="group">
+          <h2 id="causes-title">Documented causes</h2>
+          {currentItems(causes, result.linked).map((item) =>
+            item.kind === 'finding' ? (
+              <FindingCard key={item.finding.ruleId} finding={item.finding} />
+            ) : (
+              <section key={item.link.linkId} className="linked" aria-label={item.link.label}>
+                <h3>{item.link.label}</h3>
+                <p className="chain">{item.link.sentence}</p>
+                {item.members.map((f) => (
+                  <FindingCard key={f.ruleId} finding={f} headingLevel={4} />
+                ))}
+              </section>
+            ),
+          )}
+        </section>
+      ) : null}
+
+      {toVerify.length > 0 ? (
+        <section aria-labelledby="verify-title" className="group verify">
+          <h2 id="verify-title">To verify</h2>
+          <p className="muted">Older records: confirm they still apply before acting on them.</p>
+          {toVerify.map((f) => (
+            <FindingCard key={f.ruleId} finding={f} />
+          ))}
+        </section>
+      ) : null}
+
+      {labNotes ? (
+        <section aria-labelledby="labs-title" className="group">
+          <h2 id="labs-title">Lab results</h2>
+          {result.unmeasured.length > 0 ? (
+            <p className="unmeasured">
+              <strong>Never measured:</strong> {analyteWords(result.unmeasured)}. No result of {result.unmeasured.length === 1 ? 'this test' : 'these tests'} is in the record, so {result.unmeasured.length === 1 ? 'it' : 'they'} could not be checked.
+            </p>
+          ) : null}
+          {result.resultNotes.map((n) => (
+            <p key={n.reference} className="note">
+              {n.message} ({n.reference})
+            </p>
+          ))}
+          {result.stale.length > 0 ? (
+            <div className="stale">
+              <h3>No recent result</h3>
+              <ul>
+                {result.stale.map((s) => (
+                  <li key={s.reference}>
+                    {s.label}: last result {shortDate(s.date)}
+                    {s.value ? ` (${s.value})` : ''}, more than a year ago.
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
 
       <Trends trends={result.trends} />
 
@@ -151,8 +165,8 @@ export function Sidebar({ model }: { model: SidebarModel }) {
 
       <footer className="disclaimer">
         <p>
-          Supports, and does not replace, clinical judgement. Source: “{model.sourceArticle}”. Evaluated{' '}
-          {result.now.slice(0, 16).replace('T', ' ')} UTC.
+          Documented associations for review, not a diagnosis; supports, and does not replace, clinical judgement. Rules from “
+          {model.sourceArticle}” and the clinical literature. Evaluated {result.now.slice(0, 16).replace('T', ' ')} UTC.
         </p>
       </footer>
     </main>
