@@ -87,13 +87,30 @@ describe('patient-view with full prefetch', () => {
     expect(cards[0]?.detail).toContain('value 3\\.1 mmol/L');
     expect(cards[0]?.detail).toContain('limit lower limit 3\\.5 mmol/L \\(reference range\\)');
     expect(cards[0]?.detail).toContain('`Observation/diu-k1`');
-    expect(cards[0]?.source.label).toBe('the source article, as cited in “What Causes Severe Leg Cramps While Sleeping?”');
+    expect(cards[0]?.source.label).toBe('Garrison et al., Arch Intern Med 2012; Allen & Kirby, Am Fam Physician 2012; “What Causes Severe Leg Cramps While Sleeping?”; FPnotebook');
+    // The strongest reference of the strongest finding (the moderate diuretic) is the card's source.
+    expect(cards[0]?.source.url).toBe('https://pubmed.ncbi.nlm.nih.gov/22157068/');
+    expect(cards[0]?.detail).toContain('**Diuretic \\(water pill\\)** \\(evidence: moderate\\)');
+    expect(cards[0]?.detail).toContain('_Caveat: Loop diuretics showed no significant association');
+    expect(cards[0]?.detail).toContain('[Garrison et al\\., Arch Intern Med 2012](https://pubmed.ncbi.nlm.nih.gov/22157068/)');
+  });
+
+  it('gives a current quinine a warning card, first, with the FDA reference', async () => {
+    const patient = demoPatients.find((p) => p.id === 'demo-naproxen');
+    const cards = cardsOf((await call(hookRequest('demo-naproxen', { prefetch: prefetchFor(patient?.resources(NOW) ?? []) }))).body);
+    expect(cards.map((c) => [c.source.topic?.code, c.indicator])).toEqual([
+      ['quinine', 'warning'],
+      ['reported-cramp-medication', 'info'],
+    ]);
+    expect(cards[0]?.source.url).toBe('https://www.fda.gov/drugs/drug-safety-and-availability');
+    expect(cards[1]?.detail).toContain('(evidence: moderate)'.replace(/[()]/g, (c) => `\\${c}`));
   });
 
   it('gives separate cards for unlinked findings', async () => {
     const patient = demoPatients.find((p) => p.id === 'demo-overweight');
     const cards = cardsOf((await call(hookRequest('demo-overweight', { prefetch: prefetchFor(patient?.resources(NOW) ?? []) }))).body);
-    expect(cards.map((c) => c.source.topic?.code)).toEqual(['overweight', 'nerve-compression', 'dehydration']);
+    // The moderate-evidence nerve compression first, then the weak ones in rule order.
+    expect(cards.map((c) => c.source.topic?.code)).toEqual(['nerve-compression', 'overweight', 'dehydration']);
   });
 
   const SANDBOX = path.resolve(__dirname, '../../../shared/reference/sandbox-patients/948e608d-e408-4788-8cf2-8157c49c2940.json');

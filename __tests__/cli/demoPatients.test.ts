@@ -9,6 +9,8 @@ describe('demo patients', () => {
     const patient = demoPatients.find((p) => p.id === id);
     const output = findingsFromBundle(bundle(patient?.resources(NOW) ?? []), NOW);
     expect(output.findings.map((f) => f.ruleId).sort()).toEqual([...expected].sort());
+    expect(output.findings.filter((f) => f.verify).map((f) => f.ruleId).sort()).toEqual([...(patient?.verify ?? [])].sort());
+    expect(output.complaint.recorded).toBe(patient?.complaint === true);
     expect(output.notChecked).toEqual([]);
   });
 });

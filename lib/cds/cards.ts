@@ -3,7 +3,7 @@
 // be checked, so an empty answer always means "checked and nothing found".
 import { randomUUID } from 'node:crypto';
 import { TYPE_WORDS } from '../engine/typeLabels';
-import type { EvaluationResult, Evidence, Finding } from '../engine/types';
+import type { EvaluationResult, Evidence, EvidenceLevel, Finding } from '../engine/types';
 
 export interface Card {
   uuid: string;
@@ -36,11 +36,39 @@ function evidenceLine(e: Evidence): string {
   return `- ${parts.join(', ')} \`${e.reference.replace(/`/g, '')}\`${notes}`;
 }
 
+const LEVEL_WORDS: Record<EvidenceLevel, string> = {
+  safety: 'safety warning',
+  strong: 'evidence: strong',
+  moderate: 'evidence: moderate',
+  weak: 'evidence: weak',
+};
+
+/** The first reference with an address: rules list their strongest reference first. */
+export function strongestReferenceUrl(findings: readonly Finding[]): string | undefined {
+  const order: readonly EvidenceLevel[] = ['safety', 'strong', 'moderate', 'weak'];
+  const sorted = [...findings].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level));
+  for (const f of sorted) for (const r of f.references) if (r.url) return r.url;
+  return undefined;
+}
+
+function referencesLine(f: Finding): string {
+  const refs = f.references.map((r) =>
+    r.id === 'article'
+      ? `the source article, “${escapeMarkdown(f.cause.section)}”`
+      : r.url
+        ? `[${escapeMarkdown(r.short)}](${r.url})`
+        : escapeMarkdown(r.short),
+  );
+  return `_References: ${refs.join('; ')}._`;
+}
+
 function findingSection(f: Finding): string {
   return [
-    `**${escapeMarkdown(f.title)}**${f.matchedBy === 'name' ? ' \\(matched by name\\)' : ''}: ${escapeMarkdown(f.cause.summary)}`,
+    `**${escapeMarkdown(f.title)}** \\(${LEVEL_WORDS[f.level]}\\)${f.matchedBy === 'name' ? ' \\(matched by name\\)' : ''}: ${escapeMarkdown(f.cause.summary)}`,
     ...f.evidence.map(evidenceLine),
-    `_Source: “${escapeMarkdown(f.cause.section)}”, ${escapeMarkdown(f.cause.authority)}._`,
+    ...(f.caveat ? [`_Caveat: ${escapeMarkdown(f.caveat)}_`] : []),
+    ...(f.verify ? [`**Verify:** ${escapeMarkdown(f.verify)}`] : []),
+    referencesLine(f),
   ].join('\n');
 }
 
@@ -50,43 +78,67 @@ export interface CardOptions {
   readonly launchUrl: string;
 }
 
+/** The sources of a card, strongest first: the literature by short citation, the article by name. */
 function sourceLabel(findings: readonly Finding[], article: string): string {
-  const authorities = [...new Set(findings.map((f) => f.cause.authority))].join('; ');
-  return clip(`${authorities}, as cited in “${article}”`, 200);
+  const names: string[] = [];
+  for (const f of findings) {
+    for (const r of f.references) {
+      const name = r.id === 'article' ? `“${article}”` : r.short;
+      if (!names.includes(name)) names.push(name);
+    }
+  }
+  return clip(names.join('; '), 200);
 }
+
+const withUrl = (url: string | undefined) => (url ? { url } : {});
 
 export function cardsFor(result: EvaluationResult, options: CardOptions): Card[] {
   const cards: Card[] = [];
   const link = [{ label: 'Open Leg cramp factors', url: options.launchUrl, type: 'smart' as const }];
   const byId = new Map(result.findings.map((f) => [f.ruleId, f] as const));
   const grouped = new Set<string>();
+  // Cards come in the order of their strongest finding: safety, strong, moderate, weak.
+  const rank = new Map<Card, number>();
+  const LEVELS: readonly EvidenceLevel[] = ['safety', 'strong', 'moderate', 'weak'];
+  const rankOf = (findings: readonly Finding[]) => Math.min(...findings.map((f) => LEVELS.indexOf(f.level)));
 
   for (const group of result.linked) {
     const findings = group.ruleIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
     for (const f of findings) grouped.add(f.ruleId);
-    cards.push({
+    const card: Card = {
       uuid: randomUUID(),
       summary: clip(`Leg cramps: ${findings.map((f) => f.title).join(' + ')} (${group.label.toLowerCase()})`),
       detail: [escapeMarkdown(group.sentence), ...findings.map(findingSection)].join('\n\n'),
       indicator: 'info',
       source: {
         label: sourceLabel(findings, options.article),
+        ...withUrl(strongestReferenceUrl(findings)),
         topic: { system: TOPIC_SYSTEM, code: group.linkId, display: group.label },
       },
       links: link,
-    });
+    };
+    rank.set(card, rankOf(findings));
+    cards.push(card);
   }
   for (const f of result.findings) {
     if (grouped.has(f.ruleId)) continue;
-    cards.push({
+    const card: Card = {
       uuid: randomUUID(),
-      summary: clip(`Leg cramps: documented cause: ${f.title}`),
+      // A safety finding is not a cause: it warns against a treatment.
+      summary: clip(f.level === 'safety' ? `Leg cramps safety: ${f.title}` : `Leg cramps: documented cause: ${f.title}`),
       detail: findingSection(f),
-      indicator: 'info',
-      source: { label: sourceLabel([f], options.article), topic: { system: TOPIC_SYSTEM, code: f.ruleId, display: f.title } },
+      indicator: f.level === 'safety' ? 'warning' : 'info',
+      source: {
+        label: sourceLabel([f], options.article),
+        ...withUrl(strongestReferenceUrl([f])),
+        topic: { system: TOPIC_SYSTEM, code: f.ruleId, display: f.title },
+      },
       links: link,
-    });
+    };
+    rank.set(card, rankOf([f]));
+    cards.push(card);
   }
+  cards.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
 
   const gaps = [
     ...result.notChecked.map(

@@ -9,8 +9,12 @@ const DAY = 86_400_000;
 export interface DemoPatient {
   readonly id: string;
   readonly summary: string;
-  /** Rule ids the sidebar must show for this patient. */
+  /** Rule ids the sidebar must show for this patient (current and to verify). */
   readonly expected: readonly string[];
+  /** Of those, the ones shown apart as "to verify" (old records). */
+  readonly verify?: readonly string[];
+  /** The record documents a leg-cramp complaint. */
+  readonly complaint?: boolean;
   readonly resources: (now: Date) => fhir4.FhirResource[];
 }
 
@@ -214,7 +218,7 @@ export const demoPatients: readonly DemoPatient[] = [
   },
   {
     id: 'demo-nothing',
-    summary: 'Nothing relevant: asthma, normal labs',
+    summary: 'Nothing relevant: asthma; every analyte measured and normal (the all-clear)',
     expected: [],
     resources: (now) => [
       person('demo-nothing', 'Grace', 'Liu', 'female', '1990-10-03'),
@@ -222,6 +226,9 @@ export const demoPatients: readonly DemoPatient[] = [
       order('demo-nothing', 'no-mr1', undefined, 'Albuterol 90 mcg/actuation inhaler', dateAgo(now, 60)),
       result('demo-nothing', 'no-k1', ...K, 4.1, 'mmol/L', ago(now, 40)),
       result('demo-nothing', 'no-na1', ...NA, 139, 'mmol/L', ago(now, 40)),
+      result('demo-nothing', 'no-mg1', ...MG, 2.0, 'mg/dL', ago(now, 40)),
+      result('demo-nothing', 'no-ca1', ...CA, 9.4, 'mg/dL', ago(now, 40)),
+      result('demo-nothing', 'no-t1', ...TSH, 1.8, 'm[IU]/L', ago(now, 400)),
     ],
   },
   {
@@ -230,7 +237,7 @@ export const demoPatients: readonly DemoPatient[] = [
     expected: ['diuretic', 'diabetes'],
     resources: (now) => [
       person('demo-deceased', 'Harold', 'Grant', 'male', '1939-02-19', { deceasedDateTime: ago(now, 30) }),
-      order('demo-deceased', 'dec-mr1', '316049', 'Hydrochlorothiazide 25 MG', dateAgo(now, 900)),
+      order('demo-deceased', 'dec-mr1', '316049', 'Hydrochlorothiazide 25 MG', dateAgo(now, 200)),
       problem('demo-deceased', 'dec-c1', SCT, '44054006', 'Diabetes mellitus type 2', dateAgo(now, 5000)),
     ],
   },
@@ -263,7 +270,7 @@ export const demoPatients: readonly DemoPatient[] = [
     expected: ['insulin', 'diabetes', 'hypoglycemia'],
     resources: (now) => [
       person('demo-hypoglycemia', 'Ines', 'Carvalho', 'female', '1999-01-30'),
-      order('demo-hypoglycemia', 'hg-mr1', '311041', 'insulin glargine 100 UNT/ML Injectable Solution', dateAgo(now, 400)),
+      order('demo-hypoglycemia', 'hg-mr1', '311041', 'insulin glargine 100 UNT/ML Injectable Solution', dateAgo(now, 300)),
       order('demo-hypoglycemia', 'hg-mr2', undefined, 'Insulin pump supplies', dateAgo(now, 30)),
       problem('demo-hypoglycemia', 'hg-c1', ICD, 'E10.9', 'Type 1 diabetes mellitus without complications', dateAgo(now, 6000)),
       result('demo-hypoglycemia', 'hg-g1', ...GLUCOSE, 58, 'mg/dL', ago(now, 9)),
@@ -365,6 +372,45 @@ export const demoPatients: readonly DemoPatient[] = [
     ],
   },
   {
+    id: 'demo-old-order',
+    summary: 'Hydrochlorothiazide ordered 6 years ago (to verify); amlodipine ordered 2 months ago (current)',
+    expected: ['diuretic', 'calcium-channel-blocker'],
+    verify: ['diuretic'],
+    resources: (now) => [
+      person('demo-old-order', 'Dorothy', 'Kaminski', 'female', '1948-08-30'),
+      order('demo-old-order', 'oo-mr1', '316049', 'Hydrochlorothiazide 25 MG', dateAgo(now, 6 * 365 + 30)),
+      order('demo-old-order', 'oo-mr2', '197361', 'Amlodipine 5 MG Oral Tablet', dateAgo(now, 60)),
+      result('demo-old-order', 'oo-k1', ...K, 4.0, 'mmol/L', ago(now, 60)),
+    ],
+  },
+  {
+    id: 'demo-no-labs',
+    summary: 'No laboratory results at all: nothing fires, and potassium, sodium, magnesium, calcium and TSH are "never measured"',
+    expected: [],
+    resources: (now) => [
+      person('demo-no-labs', 'Samuel', 'Osei', 'male', '1983-02-14'),
+      order('demo-no-labs', 'nl-mr1', '860975', 'metformin hydrochloride 500 MG Oral Tablet', dateAgo(now, 90)),
+    ],
+  },
+  {
+    id: 'demo-complaint',
+    summary: 'Documented sleep-related leg cramps; furosemide with a low potassium; a LABA inhaler; quinine ordered for the cramps',
+    expected: ['quinine', 'long-acting-beta-agonist', 'diuretic', 'low-potassium'],
+    complaint: true,
+    resources: (now) => [
+      person('demo-complaint', 'Helen', 'Achterberg', 'female', '1951-05-19'),
+      problem('demo-complaint', 'cp-c1', ICD, 'G47.62', 'Sleep related leg cramps', dateAgo(now, 45)),
+      order('demo-complaint', 'cp-mr1', '313988', 'Furosemide 40 MG Oral Tablet', dateAgo(now, 100)),
+      order('demo-complaint', 'cp-mr2', '896209', '60 ACTUAT Fluticasone propionate 0.25 MG/ACTUAT / salmeterol 0.05 MG/ACTUAT Dry Powder Inhaler', dateAgo(now, 200)),
+      order('demo-complaint', 'cp-mr3', undefined, 'Quinine sulfate 324 mg capsule at bedtime for leg cramps', dateAgo(now, 30)),
+      result('demo-complaint', 'cp-k1', ...K, 3.2, 'mmol/L', ago(now, 7)),
+      result('demo-complaint', 'cp-na1', ...NA, 138, 'mmol/L', ago(now, 7)),
+      result('demo-complaint', 'cp-mg1', ...MG, 1.9, 'mg/dL', ago(now, 7)),
+      result('demo-complaint', 'cp-ca1', ...CA, 9.1, 'mg/dL', ago(now, 7)),
+      result('demo-complaint', 'cp-t1', ...TSH, 2.4, 'm[IU]/L', ago(now, 200)),
+    ],
+  },
+  {
     id: 'demo-large',
     summary: 'Large record: 2,400 electrolyte results over 6 years (12 pages); HCTZ; latest potassium low',
     expected: ['diuretic', 'low-potassium'],
@@ -374,7 +420,9 @@ export const demoPatients: readonly DemoPatient[] = [
         {
           resourceType: 'MedicationStatement', id: 'lg-ms1', status: 'active', subject: subject('demo-large'),
           medicationCodeableConcept: { coding: [{ system: RX, code: '429503', display: 'Hydrochlorothiazide 12.5 MG' }], text: 'Hydrochlorothiazide 12.5 MG' },
+          // Started six years ago, confirmed at the last visit: the newest supporting date is recent.
           effectiveDateTime: dateAgo(now, 2200),
+          dateAsserted: dateAgo(now, 20),
         },
       ];
       for (let i = 0; i < 800; i++) {

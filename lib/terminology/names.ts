@@ -30,6 +30,18 @@ export function isNegatedAt(text: string, index: number): boolean {
   return NEGATION.test(clause);
 }
 
+// Medication lists often put the status after the name: "quinine: not taking", "HCTZ (discontinued)".
+// Such a status right after the name, before the next sentence, denies it too.
+const TRAILING_NEGATION =
+  /^[\s:,\-–(\[]*(?:not taking|not currently taking|no longer taking|not using|discontinued|stopped|declined|refused|never taken|held)(?![\p{L}\p{N}])/iu;
+
+/** True when the words right after a name (up to the end of its sentence) say it is not taken. */
+export function isNegatedAfter(text: string, end: number): boolean {
+  const rest = text.slice(end);
+  const stop = rest.search(/[.;\n]/);
+  return TRAILING_NEGATION.test(stop === -1 ? rest : rest.slice(0, stop));
+}
+
 /** The first name found, not negated, in any of the texts, or undefined. */
 export function findName(matcher: RegExp | undefined, texts: readonly string[]): string | undefined {
   if (!matcher) return undefined;
@@ -37,7 +49,8 @@ export function findName(matcher: RegExp | undefined, texts: readonly string[]):
     if (typeof text !== 'string') continue;
     matcher.lastIndex = 0;
     for (const m of text.matchAll(matcher)) {
-      if (!isNegatedAt(text, m.index ?? 0)) return m[0];
+      const start = m.index ?? 0;
+      if (!isNegatedAt(text, start) && !isNegatedAfter(text, start + m[0].length)) return m[0];
     }
   }
   return undefined;

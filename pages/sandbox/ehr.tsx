@@ -28,7 +28,8 @@ export default function Chart({ patient, fail }: Props) {
           <h1>Chart</h1>
           <p>The EHR’s own chart would be here. The leg cramp sidebar runs in the frame on the right.</p>
         </section>
-        <iframe className="chart-app" title="Leg cramp factors" src={src} />
+        {/* An EHR that lets the app copy a summary into the note grants clipboard-write to the frame. */}
+        <iframe className="chart-app" title="Leg cramp factors" src={src} allow="clipboard-write" />
       </div>
     </div>
   );
