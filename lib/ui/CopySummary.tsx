@@ -15,8 +15,11 @@ async function copyText(text: string, area: HTMLTextAreaElement | null): Promise
     // Blocked (an iframe without clipboard-write, or no user activation): try the older way.
   }
   if (!area) return false;
+  // Keyboard focus goes back where it was (the button) once the hidden buffer has been copied.
+  const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   area.value = text;
   area.hidden = false;
+  area.focus();
   area.select();
   try {
     return typeof document.execCommand === 'function' && document.execCommand('copy');
@@ -24,6 +27,7 @@ async function copyText(text: string, area: HTMLTextAreaElement | null): Promise
     return false;
   } finally {
     area.hidden = true;
+    previous?.focus();
   }
 }
 
