@@ -124,7 +124,8 @@ function addMatch(found: Map<string, TaggedMatch[]>, ruleId: string, match: Tagg
   else found.set(ruleId, [match]);
 }
 
-function medicationMatch(compiled: CompiledMedicationRule, drug: DrugIdentity): 'code' | 'name' | undefined {
+/** Whether a drug belongs to a medication rule's class: by code, else by name (vetoed by supply words). */
+export function medicationMatch(compiled: CompiledMedicationRule, drug: DrugIdentity): 'code' | 'name' | undefined {
   if (drug.codings.some((c) => compiled.codes.has(c))) return 'code';
   if (mentions(compiled.excludedNames, drug.names)) return undefined;
   return findName(compiled.names, drug.names) ? 'name' : undefined;
