@@ -54,6 +54,11 @@ export function securityEvent(event: SecurityEvent, fields: SecurityFields = {})
   holder.__legCrampSecurityLog.warn({ event, ...clean }, event);
 }
 
+/** Command-line tools print their result on standard output, so their security log goes to standard error. */
+export function securityLogToStderr(): void {
+  setSecurityLogDestination(pino.destination(2));
+}
+
 /** Collects the log lines in memory (tests). */
 export function memorySecurityLog(): { lines: () => Record<string, unknown>[]; restore: () => void } {
   const chunks: string[] = [];
