@@ -57,7 +57,9 @@ export function readCdsConfig(env: Record<string, string | undefined> = process.
   const maxBody = Number(env.CDS_MAX_BODY_BYTES ?? '');
   const origins = env.CDS_CORS_ORIGINS?.trim();
   const sandbox = env.SANDBOX_ENABLED === 'true';
-  const sandboxOrigin = sandbox ? originOf(env.SANDBOX_ORIGIN) : undefined;
+  // The demo's origin as the demo computes it (SANDBOX_ORIGIN, else loopback on PORT); never a request's Host.
+  const port = Number(env.PORT);
+  const sandboxOrigin = sandbox ? (originOf(env.SANDBOX_ORIGIN) ?? `http://localhost:${Number.isInteger(port) && port > 0 ? port : 3000}`) : undefined;
   if (sandboxOrigin) {
     // The demo EHR is a CDS client of this service: trust its key through its published key set, found
     // from the configured demo origin (never from a request), as any other EHR would be configured.
