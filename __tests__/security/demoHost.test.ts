@@ -32,9 +32,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
   attackerPort = (attacker.address() as AddressInfo).port;
   api = await serveApi('/api/sandbox', handler);
+  // The attack needs no SANDBOX_ORIGIN: the demo then uses loopback on PORT, never the Host header.
   process.env.SANDBOX_ENABLED = 'true';
-  process.env.SANDBOX_ORIGIN = api.origin;
+  delete process.env.SANDBOX_ORIGIN;
+  process.env.PORT = new URL(api.origin).port;
 });
+const demoOrigin = () => `http://localhost:${new URL(api.origin).port}`;
 afterAll(async () => {
   await api.close();
   await new Promise((r) => attacker.close(r));
@@ -60,17 +63,24 @@ describe('the demo ignores the Host header', () => {
     attackerHits.length = 0;
     const res = await get('/api/sandbox/cds-call?patient=demo-ccb', evilHost());
     expect(attackerHits).toEqual([]);
-    // The call went to the configured origin instead (this test server has no CDS route: 405).
+    // The call went to the demo's own loopback origin instead (this test server has no CDS route: 405).
     expect(JSON.parse(res.body)).toMatchObject({ status: 405 });
   });
 
-  it('builds the launch redirect and SMART configuration from SANDBOX_ORIGIN only', async () => {
+  it('builds the launch redirect and SMART configuration from SANDBOX_ORIGIN or loopback only', async () => {
     const launch = await get('/api/sandbox/launch?patient=demo-ccb', evilHost());
     expect(launch.status).toBe(302);
-    expect(decodeURIComponent(launch.location ?? '')).toContain(`iss=${api.origin}/api/sandbox/fhir`);
+    expect(decodeURIComponent(launch.location ?? '')).toContain(`iss=${demoOrigin()}/api/sandbox/fhir`);
     expect(launch.location).not.toContain(String(attackerPort));
     const config = await get('/api/sandbox/fhir/.well-known/smart-configuration', evilHost());
-    expect(JSON.parse(config.body)).toMatchObject({ token_endpoint: `${api.origin}/api/sandbox/auth/token` });
+    expect(JSON.parse(config.body)).toMatchObject({ token_endpoint: `${demoOrigin()}/api/sandbox/auth/token` });
+    process.env.SANDBOX_ORIGIN = 'https://demo.example.org';
+    try {
+      const configured = await get('/api/sandbox/fhir/.well-known/smart-configuration', evilHost());
+      expect(JSON.parse(configured.body)).toMatchObject({ token_endpoint: 'https://demo.example.org/api/sandbox/auth/token' });
+    } finally {
+      delete process.env.SANDBOX_ORIGIN;
+    }
     expect(config.body).not.toContain(String(attackerPort));
   });
 });
