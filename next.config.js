@@ -1,5 +1,5 @@
-// Next.js configuration: strict mode, no powered-by header, and security headers on every route.
-const { securityHeaders } = require('./lib/securityHeaders.js');
+// Next.js configuration: strict mode, no powered-by header. Security headers are added at run time
+// by proxy.ts (not here: headers() is evaluated at build time).
 
 /** @type {import('next').NextConfig} */
 module.exports = {
@@ -11,8 +11,5 @@ module.exports = {
       { source: '/cds-services', destination: '/api/cds-services' },
       { source: '/cds-services/:path*', destination: '/api/cds-services/:path*' },
     ];
-  },
-  async headers() {
-    return [{ source: '/:path*', headers: securityHeaders(process.env) }];
   },
 };

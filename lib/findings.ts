@@ -63,7 +63,7 @@ export async function findingsFromServer(
   patientId: string,
   now: Date,
   bearer?: string,
-  options: { readonly timeoutMs?: number } = {},
+  options: { readonly timeoutMs?: number; readonly fetch?: typeof fetch } = {},
 ): Promise<FindingsOutput> {
   let base: URL;
   try {
@@ -76,6 +76,7 @@ export async function findingsFromServer(
     baseUrl: base.toString(),
     token: () => bearer,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const data: PatientData = await loadPatientData(transport, patientId, knowledge(), { now });
   if (!data.patient) {

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'ES384' };
   const server = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', CDS_TRUSTED_ISSUERS: JSON.stringify({ [ISSUER]: { jwks: { keys: [jwk] } } }) },
+    env: { ...process.env, NODE_ENV: 'production', CDS_PUBLIC_BASE_URL: ORIGIN, CDS_TRUSTED_ISSUERS: JSON.stringify({ [ISSUER]: { jwks: { keys: [jwk] } } }) },
     stdio: 'ignore',
   });
   try {
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     const patient = benchPatient();
     const body = JSON.stringify({
       hook: 'patient-view',
-      hookInstance: 'bench',
+      hookInstance: crypto.randomUUID(),
       context: { userId: 'Practitioner/bench', patientId: patient.id },
       prefetch: prefetchFromResources(patient.resources),
     });

@@ -23,8 +23,20 @@ describe('securityHeaders', () => {
     expect(header({}, 'Permissions-Policy')).toBe('camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
   });
 
-  it('opens connect-src to local http only for the demo', () => {
+  it('limits connect-src to the configured FHIR origins (http only on loopback), else any https origin', () => {
     expect(header({ NODE_ENV: 'production' }, 'Content-Security-Policy')).toContain("connect-src 'self' https:;");
-    expect(header({ NODE_ENV: 'production', SANDBOX_ENABLED: 'true' }, 'Content-Security-Policy')).toContain('http://localhost:*');
+    const csp = header(
+      { NODE_ENV: 'production', FHIR_ORIGINS: 'https://auth.ehr.example http://localhost:8080 http://ehr.internal', SMART_ALLOWED_ISSUERS: 'https://ehr.example/fhir/r4' },
+      'Content-Security-Policy',
+    );
+    expect(csp).toContain("connect-src 'self' https://auth.ehr.example http://localhost:8080 https://ehr.example;");
+    expect(csp).not.toContain('ehr.internal');
+    expect(header({ NODE_ENV: 'development' }, 'Content-Security-Policy')).toContain('http://localhost:*');
+  });
+
+  it('sends HSTS only when the public URL is https', () => {
+    expect(header({ PUBLIC_BASE_URL: 'https://cramps.example.org' }, 'Strict-Transport-Security')).toMatch(/^max-age=\d+/);
+    expect(header({ CDS_PUBLIC_BASE_URL: 'https://cramps.example.org' }, 'Strict-Transport-Security')).toMatch(/^max-age=\d+/);
+    expect(header({ PUBLIC_BASE_URL: 'http://localhost:3000' }, 'Strict-Transport-Security')).toBe('');
   });
 });

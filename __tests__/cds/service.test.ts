@@ -10,6 +10,7 @@ import { readCdsConfig, type CdsConfig } from '../../lib/cds/config';
 import type { Card } from '../../lib/cds/cards';
 import { prefetchFromResources } from '../../lib/cds/prefetch';
 import { feedbackLog, handleCds, type CdsCall } from '../../lib/cds/service';
+import { memorySecurityLog } from '../../lib/log/security';
 import { demoPatients } from '../../lib/sandbox/demoPatients';
 import { NOW } from '../helpers/fhir';
 
@@ -184,19 +185,24 @@ describe('patient-view fetching what was not prefetched', () => {
     expect(res.status).toBe(412);
   });
 
-  it('reads a search whose prefetch value is null', async () => {
+  it('takes a null prefetch value as "searched, found nothing": no refetch, no 412 (CDS Hooks 2.0)', async () => {
     fhirServer();
     const prefetch = { ...prefetchFor(resources), conditions: null };
     const res = await call(hookRequest('demo-alcohol', { prefetch, fhirServer: FHIR, fhirAuthorization: auth }));
-    expect(cardsOf(res.body).map((c) => c.source.topic?.code)).toEqual(['alcohol-liver', 'low-sodium']);
-    expect(seen.map((s) => s.path.split('?')[0])).toEqual(['Condition']);
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([]);
+    // The condition-based finding is gone (no conditions), the lab-based one stays, and no "not checked" card.
+    expect(cardsOf(res.body).map((c) => c.source.topic?.code)).toEqual(['low-sodium']);
+    const without = await call(hookRequest('demo-alcohol', { prefetch }));
+    expect(without.status).toBe(200);
+    expect(cardsOf(without.body).map((c) => c.source.topic?.code)).toEqual(['low-sodium']);
   });
 });
 
 describe('bad requests', () => {
   it.each([
     ['a wrong hook', { ...hookRequest('p1'), hook: 'order-select' }, /answers the "patient-view" hook, not "order-select"/],
-    ['no context', { hook: 'patient-view', hookInstance: 'x' }, /context/],
+    ['no context', { hook: 'patient-view', hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea' }, /context/],
     ['a patient id with a slash', hookRequest('../Patient/2'), /context\.patientId: must be a FHIR id/],
     ['a non-URL fhirServer', hookRequest('p1', { fhirServer: 'not a url' }), /fhirServer/],
     ['a mismatched fhirAuthorization.patient', hookRequest('p1', { fhirServer: FHIR, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 1, scope: 's', subject: 'c', patient: 'p2' } }), /does not match/],
@@ -308,11 +314,19 @@ describe('JWT from the CDS client', () => {
       return sign({}, other.privateKey);
     }, /signature does not verify/],
     ['a jku the issuer may not use', async () =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES384', jku: 'https://evil.test/jwks.json' }).setIssuer(ISSUER).setAudience(SERVICE).setIssuedAt().setExpirationTime('5m').setJti('j1').sign(privateKey),
+      new SignJWT({}).setProtectedHeader({ alg: 'ES384', kid: 'ehr-key-1', typ: 'JWT', jku: 'https://evil.test/jwks.json' }).setIssuer(ISSUER).setAudience(SERVICE).setIssuedAt().setExpirationTime('5m').setJti('j1').sign(privateKey),
       /jku/],
-  ])('rejects %s with 401', async (_label, make, reason) => {
-    const res = await withToken(await make());
-    expect(res.status).toBe(401);
-    expect((res.body as { error: string }).error).toMatch(reason);
+  ])('rejects %s with 401, a bare "Unauthorized" body and the reason in the security log only', async (_label, make, reason) => {
+    const log = memorySecurityLog();
+    try {
+      const res = await withToken(await make());
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ error: 'Unauthorized' });
+      const events = log.lines().filter((l) => l.event === 'auth.failed');
+      expect(events).toHaveLength(1);
+      expect(String(events[0]?.reason)).toMatch(reason);
+    } finally {
+      log.restore();
+    }
   });
 });

@@ -158,7 +158,7 @@ describe('demo EHR security', () => {
       response_type: 'code',
       client_id: clientId,
       redirect_uri: redirectUri,
-      scope: 'launch patient/Patient.read',
+      scope: 'launch patient/Patient.read patient/Observation.read',
       state: 'abc',
       aud: launchUrl.searchParams.get('iss') ?? '',
       launch: launchUrl.searchParams.get('launch') ?? '',

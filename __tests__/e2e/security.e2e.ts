@@ -87,3 +87,33 @@ describe('the app under its CSP, and what it leaks', () => {
     }
   });
 });
+
+describe('the security log', () => {
+  it('records refusals as JSON lines, with no token, patient id or name', async () => {
+    const badJwt = `${Buffer.from('{"alg":"ES384","typ":"JWT","kid":"x"}').toString('base64url')}.${Buffer.from('{"iss":"https://evil.test","sub":"demo-ccb"}').toString('base64url')}.c2lnbmF0dXJl`;
+    const service = `${ORIGIN}/cds-services/leg-cramp-factors`;
+    const unauthorized = await fetch(service, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${badJwt}` }, body: '{}' });
+    expect(unauthorized.status).toBe(401);
+    expect(await unauthorized.json()).toEqual({ error: 'Unauthorized' });
+    // And a normal demo CDS call (JWT trusted through the configured key set, FHIR token): nothing logged about it.
+    const demoCall = await fetch(`${ORIGIN}/api/sandbox/cds-call?patient=demo-ccb`);
+    expect(demoCall.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+
+    const lines = readFileSync(SERVER_LOG, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = lines.filter((l) => l.log === 'security');
+    expect(events.some((e) => e.event === 'auth.failed' && e.status === 401)).toBe(true);
+    for (const e of events) expect(typeof e.time).toBe('string');
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(badJwt);
+    expect(text).not.toContain('c2lnbmF0dXJl');
+    for (const p of demoPatients) {
+      expect(text).not.toContain(p.id);
+      const patient = p.resources(new Date()).find((r): r is fhir4.Patient => r.resourceType === 'Patient');
+      for (const name of [patient?.name?.[0]?.family, ...(patient?.name?.[0]?.given ?? [])]) if (name && name.length > 3) expect(text).not.toContain(name);
+    }
+  });
+});

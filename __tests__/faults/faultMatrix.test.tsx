@@ -194,7 +194,7 @@ describe.each(scenarios)('%s fails with %s', (type, _name, fault) => {
         path: 'leg-cramp-factors',
         baseUrl: 'https://cramps.test',
         now: NOW,
-        body: { hook: 'patient-view', hookInstance: 'f', context: { patientId: PATIENT_ID }, fhirServer: BASE, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 60, scope: 'patient/*.read', subject: 'c' } },
+        body: { hook: 'patient-view', hookInstance: 'a5f0c1de-7d3b-4d8e-9a61-0f2b3c4d5e6f', context: { userId: 'Practitioner/1', patientId: PATIENT_ID }, fhirServer: BASE, fhirAuthorization: { access_token: 't', token_type: 'Bearer', expires_in: 60, scope: 'patient/*.read', subject: 'c' } },
       },
       config,
     );

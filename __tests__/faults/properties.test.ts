@@ -151,7 +151,7 @@ describe('CDS Hooks request validation on generated bodies', () => {
           procedures: bundle(data.procedures ?? []),
         };
         const res = await handleCds(
-          { method: 'POST', path: 'leg-cramp-factors', body: { hook: 'patient-view', hookInstance: 'p', context: { patientId: PATIENT_ID }, prefetch }, baseUrl: 'https://cramps.test', now: NOW },
+          { method: 'POST', path: 'leg-cramp-factors', body: { hook: 'patient-view', hookInstance: 'a5f0c1de-7d3b-4d8e-9a61-0f2b3c4d5e6f', context: { userId: 'Practitioner/1', patientId: PATIENT_ID }, prefetch }, baseUrl: 'https://cramps.test', now: NOW },
           config,
         );
         const cards = (res.body as { cards?: { summary: string }[] }).cards;

@@ -1,12 +1,22 @@
-// Verifies the CDS client's JWT (CDS Hooks 2.0, "Trusting CDS Clients"): asymmetric signature from a
-// trusted issuer's keys, `aud` equal to our endpoint, `exp`/`iat` present and current, a `jti` not seen
-// before. `alg: none` and HMAC are refused by the algorithm allowlist.
+// Verifies the CDS client's JWT (CDS Hooks 2.0, "Trusting CDS Clients"): header `typ` "JWT" and a `kid`
+// (both required by the spec), asymmetric signature from a trusted issuer's keys, `aud` equal to our
+// endpoint, `exp`/`iat` present and current, a `jti` not seen before, and the `tenant` claim in the
+// issuer's allowlist when one is configured. `alg: none` and HMAC are refused by the algorithm allowlist.
+// The reasons are for the security log only; callers answer a bare "Unauthorized".
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { CdsConfig, TrustedIssuer } from './config';
 
 export const ACCEPTED_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 
-export class CdsAuthError extends Error {}
+export class CdsAuthError extends Error {
+  /** True for a token seen before (logged as a replay). */
+  constructor(
+    message: string,
+    readonly replay = false,
+  ) {
+    super(message);
+  }
+}
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
 function remote(url: string): JWTVerifyGetKey {
@@ -34,11 +44,11 @@ function rememberJti(iss: string, jti: string, exp: number): void {
   const now = Date.now() / 1000;
   for (const [key, until] of seenJti) if (until < now) seenJti.delete(key);
   const key = `${iss}|${jti}`;
-  if (seenJti.has(key)) throw new CdsAuthError('this token has already been used (jti replay)');
+  if (seenJti.has(key)) throw new CdsAuthError('this token has already been used (jti replay)', true);
   seenJti.set(key, exp);
 }
 
-/** Returns the verified issuer, or throws CdsAuthError with a reason safe to show the caller. */
+/** Returns the verified issuer, or throws CdsAuthError with a reason for the security log. */
 export async function verifyCdsJwt(authorization: string | undefined, audiences: readonly string[], config: CdsConfig): Promise<string> {
   const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization?.trim() ?? '');
   if (!m?.[1]) throw new CdsAuthError('a Bearer JWT is required in the Authorization header');
@@ -54,9 +64,14 @@ export async function verifyCdsJwt(authorization: string | undefined, audiences:
   if (typeof header.alg !== 'string' || !ACCEPTED_ALGORITHMS.includes(header.alg)) {
     throw new CdsAuthError(`the token’s algorithm "${String(header.alg)}" is not accepted; use an asymmetric one such as ES384`);
   }
+  if (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT') throw new CdsAuthError('the token’s header "typ" is not "JWT"');
+  if (typeof header.kid !== 'string' || header.kid.length === 0) throw new CdsAuthError('the token’s header has no "kid"');
   const iss = typeof claims.iss === 'string' ? claims.iss : '';
   const issuer = Object.prototype.hasOwnProperty.call(config.trustedIssuers, iss) ? config.trustedIssuers[iss] : undefined;
   if (!issuer) throw new CdsAuthError('the token’s issuer is not trusted');
+  if (issuer.tenants && !(typeof claims.tenant === 'string' && issuer.tenants.includes(claims.tenant))) {
+    throw new CdsAuthError('the token’s tenant is not one this issuer is trusted for');
+  }
   try {
     const { payload } = await jwtVerify(token, keysFor(issuer, typeof header.jku === 'string' ? header.jku : undefined), {
       issuer: iss,

@@ -22,6 +22,11 @@ export function escapeMarkdown(text: string): string {
   return String(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\s+/g, ' ').trim();
 }
 
+/** A resource reference as Markdown: `Type/id` in a code span when it is a valid FHIR reference, else a plain marker. */
+function referenceMarkdown(reference: string): string {
+  return /^[A-Z][A-Za-z]{1,63}\/[A-Za-z0-9\-.]{1,64}$/.test(String(reference)) ? `\`${reference}\`` : '\\(reference not shown: not a valid FHIR id\\)';
+}
+
 function clip(text: string, max = SUMMARY_MAX - 1): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
@@ -33,7 +38,7 @@ function evidenceLine(e: Evidence): string {
   if (e.limit) parts.push(`limit ${escapeMarkdown(e.limit)} \\(${escapeMarkdown(e.limitSource ?? 'default')}\\)`);
   if (e.status) parts.push(`status ${escapeMarkdown(e.status)}`);
   const notes = (e.notes ?? []).map((n) => ` _${escapeMarkdown(n)}_`).join('');
-  return `- ${parts.join(', ')} \`${e.reference.replace(/`/g, '')}\`${notes}`;
+  return `- ${parts.join(', ')} ${referenceMarkdown(e.reference)}${notes}`;
 }
 
 const LEVEL_WORDS: Record<EvidenceLevel, string> = {
@@ -146,7 +151,7 @@ export function cardsFor(result: EvaluationResult, options: CardOptions): Card[]
         `- **${escapeMarkdown(TYPE_WORDS[n.resourceType])} not checked**: ${escapeMarkdown(n.reason)}. Affects: ${escapeMarkdown(n.affectedRules.join(', ') || 'none')}.`,
     ),
     ...result.truncated.map((t) => `- **${escapeMarkdown(TYPE_WORDS[t.resourceType])}**: only the first ${t.pagesRead} pages were read.`),
-    ...result.resultNotes.map((n) => `- ${escapeMarkdown(n.message)} \`${n.reference.replace(/`/g, '')}\``),
+    ...result.resultNotes.map((n) => `- ${escapeMarkdown(n.message)} ${referenceMarkdown(n.reference)}`),
   ];
   if (gaps.length > 0) {
     const types = result.notChecked.map((n) => TYPE_WORDS[n.resourceType].toLowerCase());

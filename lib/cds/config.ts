@@ -8,6 +8,8 @@ const issuerSchema = z.object({
   jwks_uri: z.url({ protocol: /^https?$/ }).optional(),
   /** `jku` header values this issuer may point at (exact URLs). */
   jku: z.array(z.url({ protocol: /^https?$/ })).optional(),
+  /** When set, the token's `tenant` claim must be one of these (CDS Hooks 2.0 optional claim). */
+  tenants: z.array(z.string().min(1)).optional(),
 });
 
 export type TrustedIssuer = z.infer<typeof issuerSchema>;
@@ -19,10 +21,19 @@ export interface CdsConfig {
   readonly maxBodyBytes: number;
   /** `*` or a list of origins allowed to call from a browser. */
   readonly corsOrigins: '*' | readonly string[];
-  /** Public base URL of this app (for `aud` and the SMART link); else taken from the request. */
+  /**
+   * Public base URL of this app (the JWT audience and the SMART link). Never taken from the request's
+   * Host or X-Forwarded-* headers: without it the hook endpoints answer 503.
+   */
   readonly publicBaseUrl?: string;
   /** Whether an http:// fhirServer is accepted (local demo and tests); production needs https. */
   readonly allowHttpFhir: boolean;
+  /** Whether a fhirServer on a loopback, private or link-local address is accepted (CDS_ALLOW_PRIVATE_FHIR). */
+  readonly allowPrivateFhir: boolean;
+  /** Origins exempt from the outbound address checks: the demo EHR's own origin when the demo is on. */
+  readonly exemptFhirOrigins: readonly string[];
+  /** How long a client may take to send its request body (ms); slower bodies get 408. */
+  readonly bodyTimeoutMs: number;
   /** Timeout of one request to the fhirServer; EHRs wait only seconds for cards. */
   readonly fhirTimeoutMs: number;
 }
@@ -46,13 +57,38 @@ export function readCdsConfig(env: Record<string, string | undefined> = process.
   const maxBody = Number(env.CDS_MAX_BODY_BYTES ?? '');
   const origins = env.CDS_CORS_ORIGINS?.trim();
   const sandbox = env.SANDBOX_ENABLED === 'true';
+  // The demo's origin as the demo computes it (SANDBOX_ORIGIN, else loopback on PORT); never a request's Host.
+  const port = Number(env.PORT);
+  const sandboxOrigin = sandbox ? (originOf(env.SANDBOX_ORIGIN) ?? `http://localhost:${Number.isInteger(port) && port > 0 ? port : 3000}`) : undefined;
+  if (sandboxOrigin) {
+    // The demo EHR is a CDS client of this service: trust its key through its published key set, found
+    // from the configured demo origin (never from a request), as any other EHR would be configured.
+    const demoIssuer = `${sandboxOrigin}/api/sandbox`;
+    trustedIssuers = { ...trustedIssuers, [demoIssuer]: { jwks_uri: `${demoIssuer}/cds-client/jwks.json` } };
+  }
+  const publicBaseUrl = env.CDS_PUBLIC_BASE_URL?.trim().replace(/\/+$/, '') || sandboxOrigin;
+  const bodyTimeout = Number(env.CDS_BODY_TIMEOUT_MS);
   return {
     jwtRequired: env.CDS_JWT_REQUIRED?.trim() !== 'false',
     trustedIssuers,
     maxBodyBytes: Number.isFinite(maxBody) && maxBody > 0 ? maxBody : 5 * 1024 * 1024,
     corsOrigins: !origins || origins === '*' ? '*' : origins.split(/[\s,]+/).filter(Boolean),
-    ...(env.CDS_PUBLIC_BASE_URL?.trim() ? { publicBaseUrl: env.CDS_PUBLIC_BASE_URL.trim().replace(/\/+$/, '') } : {}),
-    allowHttpFhir: sandbox || env.CDS_ALLOW_HTTP_FHIR === 'true',
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    allowHttpFhir: env.CDS_ALLOW_HTTP_FHIR === 'true',
+    allowPrivateFhir: env.CDS_ALLOW_PRIVATE_FHIR === 'true',
+    exemptFhirOrigins: sandboxOrigin ? [sandboxOrigin] : [],
+    bodyTimeoutMs: bodyTimeout > 0 ? bodyTimeout : 10_000,
     fhirTimeoutMs: Number(env.CDS_FHIR_TIMEOUT_MS) > 0 ? Number(env.CDS_FHIR_TIMEOUT_MS) : 8000,
   };
+}
+
+/** The origin of a configured URL, or undefined when it is missing or not http(s). */
+function originOf(value: string | undefined): string | undefined {
+  if (!value?.trim()) return undefined;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,28 +5,39 @@ export const SERVICE_ID = 'leg-cramp-factors';
 export const HOOK = 'patient-view';
 
 const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
+/** CDS Hooks 2.0: hookInstance is a UUID. */
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+/** patient-view's userId: the current user as a relative reference to one of these types. */
+const userReference = z
+  .string()
+  .regex(/^(?:Practitioner|PractitionerRole|Patient|RelatedPerson)\/[A-Za-z0-9\-.]{1,64}$/, 'must be Practitioner/, PractitionerRole/, Patient/ or RelatedPerson/ followed by an id');
 
-export const hookRequestSchema = z.object({
-  hook: z.string(),
-  hookInstance: z.string().min(1).max(200),
-  fhirServer: z.url({ protocol: /^https?$/ }).optional(),
-  fhirAuthorization: z
-    .object({
-      access_token: z.string().min(1),
-      token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
-      expires_in: z.number().int().nonnegative(),
-      scope: z.string(),
-      subject: z.string(),
-      patient: fhirId.optional(),
-    })
-    .optional(),
-  context: z.object({
-    userId: z.string().optional(),
-    patientId: fhirId,
-    encounterId: z.string().optional(),
-  }),
-  prefetch: z.record(z.string(), z.unknown()).optional(),
-});
+export const hookRequestSchema = z
+  .object({
+    hook: z.string(),
+    hookInstance: uuid,
+    fhirServer: z.url({ protocol: /^https?$/ }).optional(),
+    fhirAuthorization: z
+      .object({
+        access_token: z.string().min(1),
+        token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
+        expires_in: z.number().int().nonnegative(),
+        scope: z.string(),
+        subject: z.string(),
+        patient: fhirId.optional(),
+      })
+      .optional(),
+    context: z.object({
+      userId: userReference,
+      patientId: fhirId,
+      encounterId: z.string().optional(),
+    }),
+    prefetch: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((r) => !r.fhirAuthorization || r.fhirServer !== undefined, {
+    message: 'fhirServer is required when fhirAuthorization is sent',
+    path: ['fhirServer'],
+  });
 
 export type HookRequest = z.infer<typeof hookRequestSchema>;
 

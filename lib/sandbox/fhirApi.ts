@@ -68,6 +68,22 @@ function resourceDate(resource: fhir4.FhirResource): string {
   return r.effectiveDateTime ?? r.performedDateTime ?? r.performedPeriod?.start ?? r.onsetDateTime ?? r.authoredOn ?? r.issued ?? '';
 }
 
+/**
+ * Does the granted scope allow this interaction on this type? SMART v1 (`patient/Type.read`,
+ * `patient/*.read`, `.*`) and v2 (`patient/Type.rs`: r = read, s = search; `.cruds`). Only patient-level
+ * scopes count: the demo tokens are for one patient.
+ */
+export function scopeAllows(scope: string, type: string, action: 'read' | 'search'): boolean {
+  return scope.split(/\s+/).some((s) => {
+    const m = /^patient\/(\*|[A-Za-z]+)\.(read|write|\*|[cruds]+)$/.exec(s);
+    if (!m || (m[1] !== '*' && m[1] !== type)) return false;
+    const perm = m[2]!;
+    if (perm === 'read' || perm === '*') return true;
+    if (perm === 'write') return false;
+    return perm.includes(action === 'read' ? 'r' : 's');
+  });
+}
+
 function patientParam(value: string | null): string | undefined {
   if (!value) return undefined;
   const m = /^(?:Patient\/)?([A-Za-z0-9\-.]{1,64})$/.exec(value);
@@ -83,6 +99,10 @@ export async function handleFhirGet(path: string, query: URLSearchParams, author
   }
   const [type, id, ...rest] = path.split('/');
   if (!type || !SERVED.includes(type) || rest.length > 0) return outcome(404, 'not-supported', `${path} is not served here.`);
+  const action = id !== undefined ? 'read' : 'search';
+  if (!scopeAllows(grant.scope, type, action)) {
+    return outcome(403, 'forbidden', `The token's scopes do not allow ${action === 'read' ? 'reading' : 'searching'} ${type}.`);
+  }
   if (grant.fail && grant.fail.resourceType === type) {
     return outcome(grant.fail.status, grant.fail.status === 403 ? 'forbidden' : 'exception', `Demo failure switched on for ${type}.`);
   }
@@ -151,6 +171,8 @@ export async function handleFhirGet(path: string, query: URLSearchParams, author
       const m = ref ? /^Medication\/(.+)$/.exec(ref) : null;
       if (m?.[1]) ids.add(m[1]);
     }
+    // Included Medications only when the token may read them.
+    if (!scopeAllows(grant.scope, 'Medication', 'read')) ids.clear();
     for (const medId of ids) {
       const { resource: med } = await call(`/Medication/${encodeURIComponent(medId)}`);
       if (med) entries.push({ fullUrl: `${base}/Medication/${medId}`, resource: med as unknown as fhir4.FhirResource, search: { mode: 'include' } });

@@ -4,7 +4,7 @@ import type { GetServerSideProps } from 'next';
 import Link from 'next/link';
 import type { Card } from '../../lib/cds/cards';
 import { callDemoCds } from '../../lib/sandbox/cdsClient';
-import { requestOrigin, sandboxEnabled } from '../../lib/sandbox/enabled';
+import { sandboxEnabled, sandboxOrigin } from '../../lib/sandbox/enabled';
 import { demoPatientRows, type DemoPatientRow } from '../../lib/sandbox/patientList';
 
 interface Props {
@@ -14,11 +14,11 @@ interface Props {
   error: string | null;
 }
 
-export const getServerSideProps: GetServerSideProps<Props> = async ({ query, req }) => {
+export const getServerSideProps: GetServerSideProps<Props> = async ({ query }) => {
   if (!sandboxEnabled()) return { notFound: true };
   const patient = demoPatientRows().find((p) => p.id === query.patient);
   if (!patient) return { notFound: true };
-  const answer = await callDemoCds(requestOrigin(req), patient.id, 'fetch');
+  const answer = await callDemoCds(sandboxOrigin(), patient.id, 'fetch');
   const body = answer.body as { cards?: Card[]; error?: string };
   return {
     props: { patient, status: answer.status, cards: Array.isArray(body.cards) ? body.cards : [], error: body.error ?? null },

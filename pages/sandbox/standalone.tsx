@@ -1,10 +1,10 @@
 // Demo EHR: starts a standalone launch against the demo FHIR server (the picker comes next).
 import type { GetServerSideProps } from 'next';
-import { requestOrigin, sandboxEnabled } from '../../lib/sandbox/enabled';
+import { sandboxEnabled, sandboxOrigin } from '../../lib/sandbox/enabled';
 
-export const getServerSideProps: GetServerSideProps = async ({ req }) => {
+export const getServerSideProps: GetServerSideProps = async () => {
   if (!sandboxEnabled()) return { notFound: true };
-  const iss = `${requestOrigin(req)}/api/sandbox/fhir`;
+  const iss = `${sandboxOrigin()}/api/sandbox/fhir`;
   return { redirect: { destination: `/launch?iss=${encodeURIComponent(iss)}`, permanent: false } };
 };
 

@@ -1,27 +1,65 @@
-// CDS Hooks endpoints (/cds-services/* is rewritten here by next.config.js): CORS, a body-size limit,
-// JSON parsing, then lib/cds/service. No patient data is logged.
+// CDS Hooks endpoints (/cds-services/* is rewritten here by next.config.js). Order matters: the
+// configuration is checked (503 without a public base URL), then CORS, then the JWT (inside
+// lib/cds/service), and only then is the body read: with a content-type check, a size limit and a
+// read timeout. No patient data is logged; refusals go to the security log.
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { CdsConfigError, readCdsConfig, type CdsConfig } from '../../../lib/cds/config';
-import { handleCds } from '../../../lib/cds/service';
-import { demoCdsIssuer, demoCdsJwks } from '../../../lib/sandbox/cdsClient';
-import { requestOrigin, sandboxEnabled } from '../../../lib/sandbox/enabled';
+import { CdsBodyError, handleCds } from '../../../lib/cds/service';
+import { securityEvent } from '../../../lib/log/security';
 
 export const config = { api: { bodyParser: false } };
 
-class TooLarge extends Error {}
-
-async function readBody(req: NextApiRequest, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? '');
-  if (Number.isFinite(declared) && declared > limit) throw new TooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buf.length;
-    if (size > limit) throw new TooLarge();
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Reads the body within the size limit and the time limit, then parses it as JSON. */
+function bodyReader(req: NextApiRequest, cfg: CdsConfig): () => Promise<unknown> {
+  return async () => {
+    const type = String(req.headers['content-type'] ?? '');
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) throw new CdsBodyError(415, 'Send the request as application/json');
+    const limit = cfg.maxBodyBytes;
+    const declared = Number(req.headers['content-length'] ?? '');
+    if (Number.isFinite(declared) && declared > limit) throw new CdsBodyError(413, `The request body is larger than ${limit} bytes`);
+    const text = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new CdsBodyError(408, `The request body did not arrive within ${Math.round(cfg.bodyTimeoutMs / 1000)} s`));
+        req.pause();
+      }, cfg.bodyTimeoutMs);
+      const onData = (chunk: Buffer | string) => {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        size += buf.length;
+        if (size > limit) {
+          cleanup();
+          reject(new CdsBodyError(413, `The request body is larger than ${limit} bytes`));
+          req.pause();
+          return;
+        }
+        chunks.push(buf);
+      };
+      const onEnd = () => {
+        cleanup();
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      };
+      const onError = () => {
+        cleanup();
+        reject(new CdsBodyError(400, 'The request body could not be read'));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.off('error', onError);
+      };
+      req.on('data', onData);
+      req.on('end', onEnd);
+      req.on('error', onError);
+    });
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new CdsBodyError(400, 'Bad request: the body is not valid JSON');
+    }
+  };
 }
 
 function cors(req: NextApiRequest, res: NextApiResponse, cfg: CdsConfig): void {
@@ -36,22 +74,14 @@ function cors(req: NextApiRequest, res: NextApiResponse, cfg: CdsConfig): void {
   res.setHeader('Access-Control-Max-Age', '600');
 }
 
-function baseUrl(req: NextApiRequest, cfg: CdsConfig): string {
-  if (cfg.publicBaseUrl) return cfg.publicBaseUrl;
-  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() || 'http';
-  return `${proto}://${req.headers.host ?? 'localhost'}`;
-}
-
 export default async function handler(req: NextApiRequest, res: NextApiResponse) {
   let cfg: CdsConfig;
   try {
     cfg = readCdsConfig();
-    if (sandboxEnabled()) {
-      // The demo EHR is a trusted CDS client of this service (its key lives in this process).
-      cfg = { ...cfg, trustedIssuers: { ...cfg.trustedIssuers, [demoCdsIssuer(requestOrigin(req))]: { jwks: await demoCdsJwks() } } };
-    }
   } catch (e) {
-    return res.status(500).json({ error: e instanceof CdsConfigError ? e.message : 'CDS service misconfigured' });
+    const message = e instanceof CdsConfigError ? e.message : 'CDS service misconfigured';
+    securityEvent('config.refused', { status: 500, reason: message });
+    return res.status(500).json({ error: message });
   }
   cors(req, res, cfg);
   res.setHeader('Cache-Control', 'no-store');
@@ -59,31 +89,26 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
 
   const segments = req.query.path;
   const path = Array.isArray(segments) ? segments.join('/') : (segments ?? '');
-  let body: unknown;
-  if (req.method === 'POST') {
-    const type = String(req.headers['content-type'] ?? '');
-    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-      return res.status(415).json({ error: 'Send the request as application/json' });
-    }
-    let text: string;
-    try {
-      text = await readBody(req, cfg.maxBodyBytes);
-    } catch (e) {
-      if (e instanceof TooLarge) return res.status(413).json({ error: `The request body is larger than ${cfg.maxBodyBytes} bytes` });
-      return res.status(400).json({ error: 'The request body could not be read' });
-    }
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return res.status(400).json({ error: 'Bad request: the body is not valid JSON' });
-    }
+  if (!cfg.publicBaseUrl && path !== '') {
+    // The JWT audience and the cards' SMART link must not come from Host / X-Forwarded-* headers.
+    const reason = 'CDS_PUBLIC_BASE_URL is not set: the CDS service needs its public https base URL (the JWT audience and the SMART link) and does not take it from request headers';
+    securityEvent('config.refused', { status: 503, reason });
+    console.error(`cds-services: ${reason}`);
+    return res.status(503).json({ error: 'The CDS service is not configured: set CDS_PUBLIC_BASE_URL to this app’s public base URL.' });
   }
   try {
     const answer = await handleCds(
-      { method: req.method ?? 'GET', path, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), body, baseUrl: baseUrl(req, cfg) },
+      {
+        method: req.method ?? 'GET',
+        path,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        ...(req.method === 'POST' ? { body: bodyReader(req, cfg) } : {}),
+        baseUrl: cfg.publicBaseUrl ?? '',
+      },
       cfg,
     );
     for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
+    if (answer.status === 408 || answer.status === 413) res.setHeader('Connection', 'close');
     return res.status(answer.status).json(answer.body);
   } catch {
     // Never echo the error: it could hold data from the FHIR server.

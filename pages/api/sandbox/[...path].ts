@@ -3,7 +3,7 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { createLaunch, exchange, issueCode, launchContext, type LaunchContext } from '../../../lib/sandbox/auth';
 import { demoPatients } from '../../../lib/sandbox/demoPatients';
-import { requestOrigin, sandboxEnabled } from '../../../lib/sandbox/enabled';
+import { sandboxEnabled, sandboxOrigin } from '../../../lib/sandbox/enabled';
 import { handleFhirGet, smartConfiguration } from '../../../lib/sandbox/fhirApi';
 import { callDemoCds, demoCdsJwks } from '../../../lib/sandbox/cdsClient';
 
@@ -67,7 +67,7 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
   if (!sandboxEnabled()) return res.status(404).json({ error: 'not_found' });
   const parts = ([] as string[]).concat(req.query.path ?? []);
   const route = parts.join('/');
-  const origin = requestOrigin(req);
+  const origin = sandboxOrigin();
   const base = `${origin}/api/sandbox/fhir`;
   res.setHeader('Cache-Control', 'no-store');
 
