@@ -1,7 +1,8 @@
 // Finding 5 (Markdown/HTML injection through resource ids and text in card `detail`), as a property:
 // demo patients whose records produce findings get hostile ids, displays and texts; the cards the
 // CDS service returns are rendered with a real Markdown renderer (markdown-it, HTML on and off) and
-// the result must contain only the elements the cards use, no link at all, and no `javascript:`.
+// the result must contain only the elements the cards use, no link but to the rules' own references
+// (the knowledge base's fixed https addresses), and no `javascript:`.
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
 import type { Card } from '../../lib/cds/cards';
@@ -10,6 +11,7 @@ import { prefetchFromResources } from '../../lib/cds/prefetch';
 import { handleCds } from '../../lib/cds/service';
 import { demoPatients } from '../../lib/sandbox/demoPatients';
 import { NOW } from '../helpers/fhir';
+import { references } from '../../cds-rules/references';
 
 const PAYLOADS = [
   '`\n\n<script>alert(1)</script>',
@@ -30,19 +32,27 @@ const PAYLOADS = [
 const hostile = fc.oneof(fc.constantFrom(...PAYLOADS), fc.string({ maxLength: 30 }).map((s) => `${s}<b>${s}</b>`), fc.string({ maxLength: 20 }));
 
 const ALLOWED_TAGS = new Set(['p', 'strong', 'em', 'code', 'ul', 'li']);
+/** The only links a card may hold: the references the rules cite. */
+const KNOWN_LINKS: ReadonlySet<string> = new Set(Object.values(references).flatMap((r) => ('url' in r && r.url ? [r.url] : [])));
 const renderers = [new MarkdownIt({ html: true }), new MarkdownIt({ html: false }), new MarkdownIt('commonmark')];
 
 function problems(markdown: string): string[] {
   const found: string[] = [];
   for (const md of renderers) {
-    const html = md.render(markdown);
+    // Our own reference links, exactly as the renderer writes them, are the one allowed element with an address.
+    const html = md.render(markdown).replace(/<a href="([^"<>]*)">([^<]*)<\/a>/g, (whole, href: string, text: string) =>
+      KNOWN_LINKS.has(href) ? text : whole,
+    );
     for (const m of html.matchAll(/<\/?([A-Za-z][A-Za-z0-9-]*)/g)) if (!ALLOWED_TAGS.has(m[1]!.toLowerCase())) found.push(`element <${m[1]}>`);
     // In rendered HTML every literal "<" of the text is escaped, so a "<" starts a real element.
     if (/<[^>]*\s(?:href|src)=/i.test(html)) found.push('a link or source attribute');
     if (/<[^>]*javascript:/i.test(html)) found.push('javascript: in markup');
     for (const t of md.parse(markdown, {})) {
       if (t.type === 'html_block' || t.type === 'html_inline') found.push(t.type);
-      for (const c of t.children ?? []) if (c.type === 'html_inline' || c.type === 'link_open' || c.type === 'image') found.push(c.type);
+      for (const c of t.children ?? []) {
+        if (c.type === 'link_open' && KNOWN_LINKS.has(c.attrGet('href') ?? '')) continue;
+        if (c.type === 'html_inline' || c.type === 'link_open' || c.type === 'image') found.push(c.type);
+      }
     }
   }
   return found;

@@ -10,7 +10,7 @@ import { evaluate } from '../../lib/engine/evaluate';
 import { knowledge } from '../../lib/knowledge';
 import { Sidebar } from '../../lib/ui/Sidebar';
 import { plainTextSummary } from '../../lib/ui/summaryText';
-import { condition, daysAgo, data, lab, medicationRequest, NOW, patient, rxConcept } from '../helpers/fhir';
+import { condition, data, lab, medicationRequest, NOW, patient, rxConcept } from '../helpers/fhir';
 
 function record() {
   return data({
