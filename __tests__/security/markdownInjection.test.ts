@@ -50,7 +50,7 @@ function problems(markdown: string): string[] {
     for (const t of md.parse(markdown, {})) {
       if (t.type === 'html_block' || t.type === 'html_inline') found.push(t.type);
       for (const c of t.children ?? []) {
-        if (c.type === 'link_open' && KNOWN_LINKS.has(c.attrGet('href') ?? '')) continue;
+        if (c.type === 'link_open' && KNOWN_LINKS.has(String(c.attrGet('href') ?? ''))) continue;
         if (c.type === 'html_inline' || c.type === 'link_open' || c.type === 'image') found.push(c.type);
       }
     }

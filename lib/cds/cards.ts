@@ -1,16 +1,29 @@
-// Turns an evaluation into CDS Hooks cards: one per finding or linked group (indicator "info":
-// documented associations to review, not alerts), and one "warning" card when some data could not
-// be checked, so an empty answer always means "checked and nothing found".
+// Renders the cards a plan (policy.ts) asks for: a finding or linked group (indicator "info":
+// documented associations to review, not alerts), the weak associations gathered in one card, a
+// quinine "warning", and a "warning" when some data could not be checked. Every card carries its
+// evidence, its strongest reference in source.url, and the override reasons (one of them snoozes).
 import { randomUUID } from 'node:crypto';
 import { TYPE_WORDS } from '../engine/typeLabels';
-import type { EvaluationResult, Evidence, EvidenceLevel, Finding } from '../engine/types';
+import type { EvaluationResult, Evidence, EvidenceLevel, Finding, Reference } from '../engine/types';
+import type { CompiledKnowledge } from '../engine/compile';
+import type { CardPlan, OrderPlan } from './policy';
 
+/** A CDS Hooks 2.0 card (https://cds-hooks.hl7.org/2.0/#card-attributes). */
 export interface Card {
   uuid: string;
   summary: string;
   detail: string;
   indicator: 'info' | 'warning' | 'critical';
   source: { label: string; url?: string; topic?: { system: string; code: string; display: string } };
+  suggestions?: {
+    label: string;
+    uuid: string;
+    isRecommended?: boolean;
+    actions: { type: 'create' | 'update' | 'delete'; description: string; resourceId?: string; resource?: unknown }[];
+  }[];
+  /** Required when suggestions are present. */
+  selectionBehavior?: 'at-most-one' | 'any';
+  overrideReasons?: { system: string; code: string; display: string }[];
   links?: { label: string; url: string; type: 'absolute' | 'smart'; appContext?: string }[];
 }
 
@@ -97,54 +110,35 @@ function sourceLabel(findings: readonly Finding[], article: string): string {
 
 const withUrl = (url: string | undefined) => (url ? { url } : {});
 
-export function cardsFor(result: EvaluationResult, options: CardOptions): Card[] {
-  const cards: Card[] = [];
-  const link = [{ label: 'Open Leg cramp factors', url: options.launchUrl, type: 'smart' as const }];
-  const byId = new Map(result.findings.map((f) => [f.ruleId, f] as const));
-  const grouped = new Set<string>();
-  // Cards come in the order of their strongest finding: safety, strong, moderate, weak.
-  const rank = new Map<Card, number>();
-  const LEVELS: readonly EvidenceLevel[] = ['safety', 'strong', 'moderate', 'weak'];
-  const rankOf = (findings: readonly Finding[]) => Math.min(...findings.map((f) => LEVELS.indexOf(f.level)));
+const OVERRIDE_SYSTEM = 'https://leg-cramp-factors.example.org/override-reason';
 
-  for (const group of result.linked) {
-    const findings = group.ruleIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
-    for (const f of findings) grouped.add(f.ruleId);
-    const card: Card = {
-      uuid: randomUUID(),
-      summary: clip(`Leg cramps: ${findings.map((f) => f.title).join(' + ')} (${group.label.toLowerCase()})`),
-      detail: [escapeMarkdown(group.sentence), ...findings.map(findingSection)].join('\n\n'),
-      indicator: 'info',
-      source: {
-        label: sourceLabel(findings, options.article),
-        ...withUrl(strongestReferenceUrl(findings)),
-        topic: { system: TOPIC_SYSTEM, code: group.linkId, display: group.label },
-      },
-      links: link,
-    };
-    rank.set(card, rankOf(findings));
-    cards.push(card);
-  }
-  for (const f of result.findings) {
-    if (grouped.has(f.ruleId)) continue;
-    const card: Card = {
-      uuid: randomUUID(),
-      // A safety finding is not a cause: it warns against a treatment.
-      summary: clip(f.level === 'safety' ? `Leg cramps safety: ${f.title}` : `Leg cramps: documented cause: ${f.title}`),
-      detail: findingSection(f),
-      indicator: f.level === 'safety' ? 'warning' : 'info',
-      source: {
-        label: sourceLabel([f], options.article),
-        ...withUrl(strongestReferenceUrl([f])),
-        topic: { system: TOPIC_SYSTEM, code: f.ruleId, display: f.title },
-      },
-      links: link,
-    };
-    rank.set(card, rankOf([f]));
-    cards.push(card);
-  }
-  cards.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
+/** Why a clinician dismissed a card; "Snooze 90 days" silences the card's rules for this patient. */
+export const OVERRIDE_REASONS = [
+  { system: OVERRIDE_SYSTEM, code: 'already-addressed', display: 'Already addressed' },
+  { system: OVERRIDE_SYSTEM, code: 'not-relevant', display: 'Not relevant to this patient' },
+  { system: OVERRIDE_SYSTEM, code: 'snooze-90-days', display: 'Snooze 90 days' },
+] as const;
+export const SNOOZE_REASON = { system: OVERRIDE_SYSTEM, code: 'snooze-90-days', days: 90 } as const;
 
+/** A card and the rules it speaks for (what a snooze of it silences). */
+export interface IssuedCard {
+  readonly card: Card;
+  readonly ruleIds: readonly string[];
+}
+
+function findingCard(findings: readonly Finding[], summary: string, detail: string, indicator: Card['indicator'], topic: Card['source']['topic'], options: CardOptions): Card {
+  return {
+    uuid: randomUUID(),
+    summary: clip(summary),
+    detail,
+    indicator,
+    source: { label: sourceLabel(findings, options.article), ...withUrl(strongestReferenceUrl(findings)), ...(topic ? { topic } : {}) },
+    links: [{ label: 'Open Leg cramp factors', url: options.launchUrl, type: 'smart' }],
+    overrideReasons: OVERRIDE_REASONS.map((r) => ({ ...r })),
+  };
+}
+
+function gapsCard(result: EvaluationResult, options: CardOptions): Card {
   const gaps = [
     ...result.notChecked.map(
       (n) =>
@@ -153,18 +147,126 @@ export function cardsFor(result: EvaluationResult, options: CardOptions): Card[]
     ...result.truncated.map((t) => `- **${escapeMarkdown(TYPE_WORDS[t.resourceType])}**: only the first ${t.pagesRead} pages were read.`),
     ...result.resultNotes.map((n) => `- ${escapeMarkdown(n.message)} ${referenceMarkdown(n.reference)}`),
   ];
-  if (gaps.length > 0) {
-    const types = result.notChecked.map((n) => TYPE_WORDS[n.resourceType].toLowerCase());
-    const what = types.length > 0 ? `${types.join(', ')} could not be read` : 'some results could not be interpreted';
-    // First, so nobody reads the cards below as the whole answer.
-    cards.unshift({
+  const types = result.notChecked.map((n) => TYPE_WORDS[n.resourceType].toLowerCase());
+  const what = types.length > 0 ? `${types.join(', ')} could not be read` : 'some results could not be interpreted';
+  return {
+    uuid: randomUUID(),
+    summary: clip(`Leg cramp causes not fully checked: ${what}`),
+    detail: ['Absence of a card below does not mean absence of a cause.', ...gaps].join('\n'),
+    indicator: 'warning',
+    source: { label: clip(`Leg cramp factors, rules from “${options.article}” and the clinical literature`, 200) },
+    links: [{ label: 'Open Leg cramp factors', url: options.launchUrl, type: 'smart' }],
+  };
+}
+
+/** The patient-view cards of a plan (policy.ts), in the plan's order. */
+export function renderPatientView(plans: readonly CardPlan[], result: EvaluationResult, options: CardOptions): IssuedCard[] {
+  return plans.map((plan): IssuedCard => {
+    switch (plan.kind) {
+      case 'gaps':
+        return { card: gapsCard(result, options), ruleIds: [] };
+      case 'safety': {
+        const f = plan.finding;
+        return {
+          card: findingCard([f], `Leg cramps safety: ${f.title}`, findingSection(f), 'warning', { system: TOPIC_SYSTEM, code: f.ruleId, display: f.title }, options),
+          ruleIds: [f.ruleId],
+        };
+      }
+      case 'finding': {
+        const f = plan.finding;
+        return {
+          card: findingCard([f], `Leg cramps: ${f.title} (${LEVEL_WORDS[f.level]})`, findingSection(f), 'info', { system: TOPIC_SYSTEM, code: f.ruleId, display: f.title }, options),
+          ruleIds: [f.ruleId],
+        };
+      }
+      case 'group': {
+        const { link, findings } = plan;
+        return {
+          card: findingCard(
+            findings,
+            `Leg cramps: ${findings.map((f) => f.title).join(' + ')} (${link.label.toLowerCase()})`,
+            [escapeMarkdown(link.sentence), ...findings.map(findingSection)].join('\n\n'),
+            'info',
+            { system: TOPIC_SYSTEM, code: link.linkId, display: link.label },
+            options,
+          ),
+          ruleIds: findings.map((f) => f.ruleId),
+        };
+      }
+      case 'weak': {
+        const { findings } = plan;
+        const n = findings.length;
+        return {
+          card: findingCard(
+            findings,
+            `Leg cramps: ${n} more ${n === 1 ? 'association' : 'associations'} with weak evidence`,
+            [
+              `Associations named by consumer sources or with conflicting evidence: ${escapeMarkdown(findings.map((f) => f.title).join(', '))}.`,
+              ...findings.map(findingSection),
+            ].join('\n\n'),
+            'info',
+            { system: TOPIC_SYSTEM, code: 'weak-evidence', display: 'Associations with weak evidence' },
+            options,
+          ),
+          ruleIds: findings.map((f) => f.ruleId),
+        };
+      }
+    }
+  });
+}
+
+/** Cards for draft orders (order-select, order-sign). */
+export function renderOrderCards(plans: readonly OrderPlan[], knowledge: CompiledKnowledge, options: CardOptions): IssuedCard[] {
+  const rules = new Map(knowledge.kb.rules.map((r) => [r.id, r] as const));
+  const refsOf = (id: string): readonly Reference[] => knowledge.references.get(id) ?? [];
+  const caveatOf = (id: string) => rules.get(id)?.evidence.caveat;
+  const titleOf = (id: string) => rules.get(id)?.title ?? id;
+  return plans.map((plan): IssuedCard => {
+    const reference = plan.order.reference;
+    const drug = escapeMarkdown(plan.order.drug);
+    if (plan.kind === 'quinine') {
+      const refs = refsOf('quinine');
+      const card: Card = {
+        uuid: randomUUID(),
+        summary: clip(`Quinine is not recommended for leg cramps (FDA): ${plan.order.drug}`),
+        detail: [
+          `**${drug}** is being ordered. ${escapeMarkdown(caveatOf('quinine') ?? '')}`,
+          'If it is meant for night cramps, consider removing the order; stretching has limited support, and the causes in the record are worth reviewing.',
+          `_References: ${refs.map((r) => (r.url ? `[${escapeMarkdown(r.short)}](${r.url})` : escapeMarkdown(r.short))).join('; ')}._`,
+        ].join('\n\n'),
+        indicator: 'warning',
+        source: { label: clip(refs.map((r) => r.short).join('; '), 200), ...withUrl(refs.find((r) => r.url)?.url), topic: { system: TOPIC_SYSTEM, code: 'quinine', display: titleOf('quinine') } },
+        suggestions: [
+          {
+            label: 'Remove the quinine order',
+            uuid: randomUUID(),
+            isRecommended: true,
+            actions: [{ type: 'delete', description: `Remove the draft order for ${plan.order.drug}`, resourceId: reference }],
+          },
+        ],
+        selectionBehavior: 'at-most-one',
+        overrideReasons: OVERRIDE_REASONS.map((r) => ({ ...r })),
+      };
+      return { card, ruleIds: ['quinine'] };
+    }
+    const ruleIds = plan.ruleIds;
+    const refs = ruleIds.flatMap(refsOf);
+    const levels = ruleIds.map((id) => rules.get(id)?.evidence.level ?? 'weak');
+    const level = (['strong', 'moderate', 'weak'] as const).find((l) => levels.includes(l)) ?? 'weak';
+    const titles = ruleIds.map(titleOf);
+    const card: Card = {
       uuid: randomUUID(),
-      summary: clip(`Leg cramp causes not fully checked: ${what}`),
-      detail: ['Absence of a card below does not mean absence of a cause.', ...gaps].join('\n'),
-      indicator: 'warning',
-      source: { label: clip(`Leg cramp factors, rules from “${options.article}”`, 200) },
-      links: link,
-    });
-  }
-  return cards;
+      summary: clip(`Leg cramps documented: ${plan.order.drug} is associated with cramps (${LEVEL_WORDS[level]})`),
+      detail: [
+        `The record documents leg cramps, and **${drug}** (${escapeMarkdown(titles.join(', ').toLowerCase())}) is associated with them \\(${LEVEL_WORDS[level]}\\).`,
+        ...ruleIds.map(caveatOf).filter((c): c is string => Boolean(c)).map((c) => `_${escapeMarkdown(c)}_`),
+        `_References: ${refs.filter((r) => r.id !== 'article').map((r) => (r.url ? `[${escapeMarkdown(r.short)}](${r.url})` : escapeMarkdown(r.short))).join('; ') || 'the source article'}._`,
+      ].join('\n\n'),
+      indicator: 'info',
+      source: { label: clip([...new Set(refs.map((r) => (r.id === 'article' ? `“${options.article}”` : r.short)))].join('; '), 200), ...withUrl(refs.find((r) => r.url)?.url), topic: { system: TOPIC_SYSTEM, code: ruleIds[0] ?? 'order', display: titles[0] ?? 'Order' } },
+      links: [{ label: 'Open Leg cramp factors', url: options.launchUrl, type: 'smart' }],
+      overrideReasons: OVERRIDE_REASONS.map((r) => ({ ...r })),
+    };
+    return { card, ruleIds };
+  });
 }
