@@ -18,12 +18,13 @@ if [[ -z "$cmd" || -z "$dir" ]]; then
   exit 2
 fi
 
+# PG_BINDIR picks the server binaries; else the newest /usr/lib/postgresql/*/bin.
 bindir=""
-for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+for candidate in ${PG_BINDIR:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r)}; do
   if [[ -x "$candidate/initdb" && -x "$candidate/pg_ctl" ]]; then bindir=$candidate; break; fi
 done
 if [[ -z "$bindir" ]]; then
-  echo "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install -y postgresql)" >&2
+  echo "PostgreSQL server binaries not found (${PG_BINDIR:-/usr/lib/postgresql/*/bin}; apt-get install -y postgresql)" >&2
   exit 3
 fi
 
@@ -56,7 +57,7 @@ case "$cmd" in
     if [[ -n "$port" ]]; then
       echo "postgresql://postgres@127.0.0.1:$port/postgres"
     else
-      echo "postgresql://postgres@/postgres?host=$dir"
+      echo "postgresql:///postgres?host=$dir&user=postgres"
     fi
     ;;
   stop)
