@@ -1,11 +1,12 @@
 // The embedded store (PGlite in a folder): the shared contract, a real restart in separate processes, the
 // folder's secret and lock. Loading PGlite here also proves Jest on Node 20 can (see jest.config.js).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { closeStore, createStore, openStore, StoreConfigError, type CdsStore } from '../../lib/store';
 import { openEmbeddedStore } from '../../lib/store/embedded';
 import { storeContract } from './contract';
-import { startWorker, tempDir } from './helpers';
+import { ROOT, startWorker, tempDir } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -96,5 +97,49 @@ describe('embedded store: restart, secret, lock and singleton', () => {
     const c = await openStore(env);
     expect(c).not.toBe(a);
     await closeStore();
+  });
+});
+
+describe('npm run cds:feedback-report', () => {
+  const report = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/cds-feedback-report.ts'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env } as unknown as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  test('prints per-rule accepted/overridden counts and reasons as JSON, and as a table with --table', () => {
+    // The contract above gave report-rule-a 1 acceptance and 4 overrides (2 already-addressed, 1 not-relevant, 1 without reason).
+    const json = report([], { CDS_STORE_DIR: dir });
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { store: string; rules: { ruleId: string }[] };
+    expect(parsed.store).toBe('embedded');
+    expect(parsed.rules.find((r) => r.ruleId === 'report-rule-a')).toEqual({
+      ruleId: 'report-rule-a',
+      accepted: 1,
+      overridden: 4,
+      reasons: [
+        { system: 'urn:test', code: 'already-addressed', count: 2 },
+        { system: null, code: '(none)', count: 1 },
+        { system: 'urn:test', code: 'not-relevant', count: 1 },
+      ],
+    });
+    const table = report(['--table'], { CDS_STORE_DIR: dir });
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^rule\s+accepted\s+overridden\s+override rate\s+override reasons$/m);
+    expect(table.stdout).toMatch(/^report-rule-a\s+1\s+4\s+80%\s+already-addressed 2, \(none\) 1, not-relevant 1$/m);
+  });
+
+  test('a configuration problem is one line on stderr and exit status 2', () => {
+    const noSecret = report([], { DATABASE_URL: 'postgresql://cds:pw@127.0.0.1:1/cds' });
+    expect(noSecret.status).toBe(2);
+    expect(noSecret.stdout).toBe('');
+    expect(noSecret.stderr.trim()).toMatch(/^cds:feedback-report: CDS_STORE_SECRET is required with DATABASE_URL/);
+    expect(noSecret.stderr).not.toContain('pw@');
+    const badFlag = report(['--csv'], { CDS_STORE_DIR: dir });
+    expect(badFlag.status).toBe(2);
+    expect(badFlag.stderr).toMatch(/--csv/);
   });
 });
