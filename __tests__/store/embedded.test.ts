@@ -34,6 +34,8 @@ describe('embedded store: restart, secret, lock and singleton', () => {
     await first.call({ op: 'rememberCards', cards: [{ uuid: 'card-1', serviceId: 'svc', ruleIds: ['restart-rule'], patientId: 'patient-7' }], expiresAt: until });
     await first.call({ op: 'recordFeedback', cardUuid: 'card-1', serviceId: 'svc', reasonCode: 'snooze-90-days', snoozeUntil: until });
     await first.call({ op: 'snooze', ruleId: 'quinine', patientId: 'patient-7', until });
+    const jwt = { op: 'rememberJti', issuer: 'https://ehr.example', jti: 'restart-jti', expiresAt: new Date(Date.now() + 300_000).toISOString() };
+    expect(await first.call(jwt)).toBe(true);
     await first.call({ op: 'close' });
     expect(await first.exited).toBe(0);
     expect(fs.existsSync(path.join(dir, 'lock'))).toBe(false);
@@ -43,6 +45,8 @@ describe('embedded store: restart, secret, lock and singleton', () => {
       expect(second.pid).not.toBe(first.pid);
       expect(await second.call({ op: 'snoozedRules', patientId: 'patient-7' })).toEqual(['quinine', 'restart-rule']);
       expect(await second.call({ op: 'snoozedRules', patientId: 'patient-8' })).toEqual([]);
+      // Replay protection survives the restart too.
+      expect(await second.call(jwt)).toBe(false);
       const report = await second.call<{ rules: { ruleId: string; overridden: number }[] }>({ op: 'report' });
       expect(report.rules.find((r) => r.ruleId === 'restart-rule')).toEqual(expect.objectContaining({ ruleId: 'restart-rule', overridden: 1 }));
     } finally {
@@ -51,9 +55,12 @@ describe('embedded store: restart, secret, lock and singleton', () => {
     }
   });
 
-  test('a folder in use by a live process is refused with a clear message; a lock left by a dead one is taken over', async () => {
+  test('a folder in use by a live process is refused with a clear message; after that process is killed (SIGKILL) its lock is taken over and what it acknowledged is there', async () => {
     const holder = await startWorker({ CDS_STORE_DIR: dir });
+    const exp = new Date(Date.now() + 300_000);
     try {
+      // Acknowledged before the crash below, so it must be on disk.
+      expect(await holder.call({ op: 'rememberJti', issuer: 'https://ehr.example', jti: 'before-kill', expiresAt: exp.toISOString() })).toBe(true);
       const attempt = createStore({ kind: 'embedded', dir });
       await expect(attempt).rejects.toThrow(StoreConfigError);
       await expect(attempt).rejects.toThrow(`in use by process ${holder.pid}`);
@@ -67,6 +74,7 @@ describe('embedded store: restart, secret, lock and singleton', () => {
     try {
       expect(await store.ready()).toEqual({ ok: true, kind: 'embedded' });
       expect(await store.snoozedRules('patient-7')).toEqual(new Set(['quinine', 'restart-rule']));
+      expect(await store.rememberJti('https://ehr.example', 'before-kill', exp)).toBe(false);
       // A second open of the same folder inside this process is refused too.
       await expect(createStore({ kind: 'embedded', dir })).rejects.toThrow('in use by this process');
     } finally {

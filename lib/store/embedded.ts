@@ -86,7 +86,7 @@ export async function openEmbeddedStore(dir: string, secret?: string): Promise<S
       close: () => pg.close(),
     };
     try {
-      return await SqlStore.open('embedded', db, key, release);
+      return await SqlStore.open('embedded', db, key, { exclusive: true, onClose: release });
     } catch (error) {
       await pg.close().catch(() => {});
       throw error;

@@ -34,6 +34,7 @@ export async function openPostgresStore(url: string, secret: string, poolMax = 1
     close: () => pool.end(),
   };
   try {
+    // Other instances write the same tables: every read goes to the database.
     return await SqlStore.open('postgres', db, secret);
   } catch (error) {
     await pool.end().catch(() => {});

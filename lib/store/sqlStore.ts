@@ -61,9 +61,68 @@ function keyCheck(secret: string): string {
   return createHmac('sha256', secret).update('cds-store key check v1').digest('base64url');
 }
 
+/**
+ * What an exclusive store (the embedded one: its folder is locked to one process) keeps in memory besides the
+ * database: live snoozes and replay ids, loaded at open and written through. No other writer exists, so these
+ * answer reads without a query; the database stays the record that survives a restart.
+ */
+class ExclusiveView {
+  readonly snoozes = new Map<string, Map<string, number>>();
+  readonly jtis = new Map<string, number>();
+
+  static async load(db: SqlDatabase, now: Date): Promise<ExclusiveView> {
+    const view = new ExclusiveView();
+    for (const row of await db.query<{ rule_id: string; patient_key: string; until: Date }>(
+      'SELECT rule_id, patient_key, until FROM snoozes WHERE until > $1',
+      [now],
+    )) {
+      view.snooze(row.patient_key, row.rule_id, new Date(row.until).getTime());
+    }
+    for (const row of await db.query<{ issuer: string; jti: string; expires_at: Date }>(
+      'SELECT issuer, jti, expires_at FROM jwt_replay WHERE expires_at > $1',
+      [now],
+    )) {
+      view.jtis.set(jtiKey(row.issuer, row.jti), new Date(row.expires_at).getTime());
+    }
+    return view;
+  }
+
+  snooze(key: string, ruleId: string, until: number): void {
+    const rules = this.snoozes.get(key) ?? new Map<string, number>();
+    this.snoozes.set(key, rules);
+    rules.set(ruleId, Math.max(until, rules.get(ruleId) ?? 0));
+  }
+
+  purge(now: number): void {
+    for (const [key, until] of this.jtis) if (until <= now) this.jtis.delete(key);
+    for (const [key, rules] of this.snoozes) {
+      for (const [ruleId, until] of rules) if (until <= now) rules.delete(ruleId);
+      if (rules.size === 0) this.snoozes.delete(key);
+    }
+  }
+}
+
+const jtiKey = (issuer: string, jti: string) => `${issuer}\u0000${jti}`;
+
+export interface SqlStoreOptions {
+  /** True when no other process can write this database (the locked embedded folder): reads come from memory. */
+  readonly exclusive?: boolean;
+  readonly onClose?: () => Promise<void> | void;
+}
+
+interface PendingJti {
+  readonly issuer: string;
+  readonly jti: string;
+  readonly expiresAt: Date;
+  readonly done: (error?: unknown) => void;
+}
+
 export class SqlStore implements CdsStore {
   #lastPurge = 0;
   #closed = false;
+  /** Exclusive store: replay ids claimed in memory, waiting to be written together (group commit). */
+  #jtiQueue: PendingJti[] = [];
+  #jtiDrain: Promise<void> | null = null;
 
   private constructor(
     readonly kind: StoreKind,
@@ -71,10 +130,11 @@ export class SqlStore implements CdsStore {
     readonly db: SqlDatabase,
     private readonly secret: string,
     private readonly onClose: () => Promise<void> | void,
+    private readonly view: ExclusiveView | null,
   ) {}
 
   /** Migrates the schema, checks the secret against the one the database was first used with, and opens. */
-  static async open(kind: StoreKind, db: SqlDatabase, secret: string, onClose: () => Promise<void> | void = () => {}): Promise<SqlStore> {
+  static async open(kind: StoreKind, db: SqlDatabase, secret: string, options: SqlStoreOptions = {}): Promise<SqlStore> {
     await migrate(db);
     const expected = keyCheck(secret);
     await db.query('INSERT INTO store_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [KEY_CHECK, expected]);
@@ -84,7 +144,8 @@ export class SqlStore implements CdsStore {
         'CDS_STORE_SECRET differs from the secret this CDS store was first used with: snoozes would silently stop matching their patients. Use the original secret (every instance must share it).',
       );
     }
-    return new SqlStore(kind, db, secret, onClose);
+    const view = options.exclusive ? await ExclusiveView.load(db, new Date()) : null;
+    return new SqlStore(kind, db, secret, options.onClose ?? (() => {}), view);
   }
 
   private key(patientId: string): string {
@@ -96,6 +157,21 @@ export class SqlStore implements CdsStore {
     const id = check(text('jti'), jti);
     const exp = check(date('expiresAt'), expiresAt);
     if (now.getTime() - this.#lastPurge > PURGE_EVERY_MS) await this.purgeExpired(now);
+    if (this.view) {
+      // Memory decides (nobody else writes this database); the caller hears `true` only once the id is on disk,
+      // and ids arriving together are written in one statement.
+      const key = jtiKey(iss, id);
+      const seenUntil = this.view.jtis.get(key);
+      if (seenUntil !== undefined && seenUntil > now.getTime()) return false;
+      this.view.jtis.set(key, exp.getTime());
+      try {
+        await this.#queueJti(iss, id, exp);
+      } catch (error) {
+        if (this.view.jtis.get(key) === exp.getTime()) this.view.jtis.delete(key);
+        throw error;
+      }
+      return true;
+    }
     // One statement: a new id is inserted, an expired one is taken over, a live one is left alone (no row back).
     const rows = await this.db.query(
       `INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES ($1, $2, $3)
@@ -104,6 +180,48 @@ export class SqlStore implements CdsStore {
       [iss, id, exp, now],
     );
     return rows.length === 1;
+  }
+
+  #queueJti(issuer: string, jti: string, expiresAt: Date): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#jtiQueue.push({ issuer, jti, expiresAt, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.#jtiDrain ??= this.#drainJti();
+    });
+  }
+
+  async #drainJti(): Promise<void> {
+    // Let the callers of this tick join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.#jtiQueue.length > 0) {
+        const batch = this.#jtiQueue.splice(0, 500);
+        // One row per id (ON CONFLICT cannot touch a row twice in one statement), keeping the latest expiry.
+        const rows = new Map<string, PendingJti>();
+        for (const item of batch) {
+          const key = jtiKey(item.issuer, item.jti);
+          const prior = rows.get(key);
+          if (!prior || prior.expiresAt < item.expiresAt) rows.set(key, item);
+        }
+        const values: string[] = [];
+        const params: unknown[] = [];
+        for (const item of rows.values()) {
+          values.push(`($${params.length + 1}, $${params.length + 2}, $${params.length + 3})`);
+          params.push(item.issuer, item.jti, item.expiresAt);
+        }
+        try {
+          await this.db.query(
+            `INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES ${values.join(', ')}
+             ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = GREATEST(jwt_replay.expires_at, EXCLUDED.expires_at)`,
+            params,
+          );
+          for (const item of batch) item.done();
+        } catch (error) {
+          for (const item of batch) item.done(error ?? new Error('replay id not stored'));
+        }
+      }
+    } finally {
+      this.#jtiDrain = null;
+    }
   }
 
   async rememberCards(cards: readonly IssuedCard[], expiresAt: Date): Promise<void> {
@@ -138,7 +256,8 @@ export class SqlStore implements CdsStore {
     const item = check(feedbackSchema, feedback);
     const snoozeUntil = options.snoozeUntil === undefined ? undefined : check(date('snoozeUntil'), options.snoozeUntil);
     if (snoozeUntil && item.outcome !== 'overridden') throw new StoreInputError('only an overridden card can be snoozed');
-    return this.db.transaction(async (tx) => {
+    let snoozedKey: string | undefined;
+    const result = await this.db.transaction(async (tx): Promise<FeedbackResult> => {
       const [card] = await tx.query<{ rule_ids: string[]; patient_key: string }>(
         'SELECT rule_ids, patient_key FROM issued_cards WHERE card_uuid = $1 AND service_id = $2 AND expires_at > $3',
         [item.cardUuid, item.serviceId, item.receivedAt],
@@ -153,19 +272,30 @@ export class SqlStore implements CdsStore {
       if (card && snoozeUntil) {
         for (const ruleId of ruleIds) await upsertSnooze(tx, ruleId, card.patient_key, snoozeUntil);
         snoozedRuleIds = [...ruleIds];
+        snoozedKey = card.patient_key;
       }
       const status = !card ? 'unknown-card' : inserted.length === 0 ? 'duplicate' : 'recorded';
       return { status, ruleIds: [...ruleIds], snoozedRuleIds };
     });
+    // Only once the transaction has committed does memory follow.
+    if (snoozedKey && snoozeUntil) for (const ruleId of result.snoozedRuleIds) this.view?.snooze(snoozedKey, ruleId, snoozeUntil.getTime());
+    return result;
   }
 
   async snooze(input: SnoozeInput): Promise<void> {
     const s = check(snoozeSchema, input);
-    await upsertSnooze(this.db, s.ruleId, this.key(s.patientId), s.until);
+    const key = this.key(s.patientId);
+    await upsertSnooze(this.db, s.ruleId, key, s.until);
+    this.view?.snooze(key, s.ruleId, s.until.getTime());
   }
 
   async snoozedRules(patientId: string, now: Date = new Date()): Promise<Set<string>> {
     const id = check(text('patientId'), patientId);
+    if (this.view) {
+      const rules = this.view.snoozes.get(this.key(id));
+      const t = now.getTime();
+      return new Set([...(rules ?? [])].filter(([, until]) => until > t).map(([ruleId]) => ruleId));
+    }
     const rows = await this.db.query<{ rule_id: string }>('SELECT rule_id FROM snoozes WHERE patient_key = $1 AND until > $2', [this.key(id), now]);
     return new Set(rows.map((r) => r.rule_id));
   }
@@ -208,6 +338,7 @@ export class SqlStore implements CdsStore {
 
   async purgeExpired(now: Date = new Date()): Promise<void> {
     this.#lastPurge = now.getTime();
+    this.view?.purge(now.getTime());
     await this.db.query('DELETE FROM jwt_replay WHERE expires_at <= $1', [now]);
     await this.db.query('DELETE FROM issued_cards WHERE expires_at <= $1', [now]);
     await this.db.query('DELETE FROM snoozes WHERE until <= $1', [now]);
@@ -226,6 +357,7 @@ export class SqlStore implements CdsStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#jtiDrain;
     try {
       await this.db.close();
     } finally {
