@@ -1,0 +1,376 @@
+// The store's behaviour, written once in SQL that PGlite and PostgreSQL both run.
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { migrate } from './migrations';
+import type { SqlDatabase } from './sql';
+import {
+  StoreConfigError,
+  StoreInputError,
+  type CardInfo,
+  type CdsStore,
+  type FeedbackInput,
+  type FeedbackOptions,
+  type FeedbackReport,
+  type FeedbackResult,
+  type IssuedCard,
+  type ReasonCount,
+  type RuleFeedback,
+  type SnoozeInput,
+  type StoreHealth,
+  type StoreKind,
+} from './types';
+
+/** How often one instance deletes expired rows while answering rememberJti. */
+const PURGE_EVERY_MS = 60_000;
+const KEY_CHECK = 'patient_key_check';
+
+const text = (what: string) =>
+  z.string({ error: `${what} must be a string` }).trim().min(1, `${what} is empty`).max(1024, `${what} is longer than 1024 characters`);
+const date = (what: string) =>
+  z.instanceof(Date, { error: `${what} must be a Date` }).refine((d) => Number.isFinite(d.getTime()), `${what} is not a valid date`);
+
+const cardSchema = z.object({
+  uuid: text('card uuid'),
+  serviceId: text('serviceId'),
+  ruleIds: z.array(text('rule id')).min(1, 'a card needs at least one rule id'),
+  patientId: text('patientId'),
+});
+const feedbackSchema = z.object({
+  serviceId: text('serviceId'),
+  cardUuid: text('cardUuid'),
+  outcome: z.enum(['accepted', 'overridden'], { error: "outcome must be 'accepted' or 'overridden'" }),
+  reasonCode: text('reasonCode').optional(),
+  reasonSystem: text('reasonSystem').optional(),
+  outcomeTimestamp: date('outcomeTimestamp'),
+  receivedAt: date('receivedAt'),
+});
+const snoozeSchema = z.object({ ruleId: text('ruleId'), patientId: text('patientId'), until: date('until') });
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new StoreInputError(parsed.error.issues[0]?.message ?? 'invalid input');
+  return parsed.data;
+}
+
+/** Keyed hash of a patient id: equal ids give equal keys under one secret, and the id cannot be read back. */
+export function patientKey(secret: string, patientId: string): string {
+  return createHmac('sha256', secret).update(`patient\u0000${patientId}`).digest('base64url');
+}
+
+function keyCheck(secret: string): string {
+  return createHmac('sha256', secret).update('cds-store key check v1').digest('base64url');
+}
+
+/**
+ * What an exclusive store (the embedded one: its folder is locked to one process) keeps in memory besides the
+ * database: live snoozes and replay ids, loaded at open and written through. No other writer exists, so these
+ * answer reads without a query; the database stays the record that survives a restart.
+ */
+class ExclusiveView {
+  readonly snoozes = new Map<string, Map<string, number>>();
+  readonly jtis = new Map<string, number>();
+
+  static async load(db: SqlDatabase, now: Date): Promise<ExclusiveView> {
+    const view = new ExclusiveView();
+    for (const row of await db.query<{ rule_id: string; patient_key: string; until: Date }>(
+      'SELECT rule_id, patient_key, until FROM snoozes WHERE until > $1',
+      [now],
+    )) {
+      view.snooze(row.patient_key, row.rule_id, new Date(row.until).getTime());
+    }
+    for (const row of await db.query<{ issuer: string; jti: string; expires_at: Date }>(
+      'SELECT issuer, jti, expires_at FROM jwt_replay WHERE expires_at > $1',
+      [now],
+    )) {
+      view.jtis.set(jtiKey(row.issuer, row.jti), new Date(row.expires_at).getTime());
+    }
+    return view;
+  }
+
+  snooze(key: string, ruleId: string, until: number): void {
+    const rules = this.snoozes.get(key) ?? new Map<string, number>();
+    this.snoozes.set(key, rules);
+    rules.set(ruleId, Math.max(until, rules.get(ruleId) ?? 0));
+  }
+
+  purge(now: number): void {
+    for (const [key, until] of this.jtis) if (until <= now) this.jtis.delete(key);
+    for (const [key, rules] of this.snoozes) {
+      for (const [ruleId, until] of rules) if (until <= now) rules.delete(ruleId);
+      if (rules.size === 0) this.snoozes.delete(key);
+    }
+  }
+}
+
+const jtiKey = (issuer: string, jti: string) => `${issuer}\u0000${jti}`;
+
+export interface SqlStoreOptions {
+  /** True when no other process can write this database (the locked embedded folder): reads come from memory. */
+  readonly exclusive?: boolean;
+  readonly onClose?: () => Promise<void> | void;
+}
+
+interface PendingJti {
+  readonly issuer: string;
+  readonly jti: string;
+  readonly expiresAt: Date;
+  readonly done: (error?: unknown) => void;
+}
+
+export class SqlStore implements CdsStore {
+  #lastPurge = 0;
+  #closed = false;
+  /** Exclusive store: replay ids claimed in memory, waiting to be written together (group commit). */
+  #jtiQueue: PendingJti[] = [];
+  #jtiDrain: Promise<void> | null = null;
+
+  private constructor(
+    readonly kind: StoreKind,
+    /** The raw connection: for tests and maintenance tools only, never for patient ids. */
+    readonly db: SqlDatabase,
+    private readonly secret: string,
+    private readonly onClose: () => Promise<void> | void,
+    private readonly view: ExclusiveView | null,
+  ) {}
+
+  /** Migrates the schema, checks the secret against the one the database was first used with, and opens. */
+  static async open(kind: StoreKind, db: SqlDatabase, secret: string, options: SqlStoreOptions = {}): Promise<SqlStore> {
+    await migrate(db);
+    const expected = keyCheck(secret);
+    await db.query('INSERT INTO store_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [KEY_CHECK, expected]);
+    const [row] = await db.query<{ value: string }>('SELECT value FROM store_meta WHERE key = $1', [KEY_CHECK]);
+    if (row?.value !== expected) {
+      throw new StoreConfigError(
+        'CDS_STORE_SECRET differs from the secret this CDS store was first used with: snoozes would silently stop matching their patients. Use the original secret (every instance must share it).',
+      );
+    }
+    const view = options.exclusive ? await ExclusiveView.load(db, new Date()) : null;
+    return new SqlStore(kind, db, secret, options.onClose ?? (() => {}), view);
+  }
+
+  private key(patientId: string): string {
+    return patientKey(this.secret, patientId);
+  }
+
+  async rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date = new Date()): Promise<boolean> {
+    const iss = check(text('issuer'), issuer);
+    const id = check(text('jti'), jti);
+    const exp = check(date('expiresAt'), expiresAt);
+    if (now.getTime() - this.#lastPurge > PURGE_EVERY_MS) await this.purgeExpired(now);
+    if (this.view) {
+      // Memory decides (nobody else writes this database); the caller hears `true` only once the id is on disk,
+      // and ids arriving together are written in one statement.
+      const key = jtiKey(iss, id);
+      const seenUntil = this.view.jtis.get(key);
+      if (seenUntil !== undefined && seenUntil > now.getTime()) return false;
+      this.view.jtis.set(key, exp.getTime());
+      try {
+        await this.#queueJti(iss, id, exp);
+      } catch (error) {
+        if (this.view.jtis.get(key) === exp.getTime()) this.view.jtis.delete(key);
+        throw error;
+      }
+      return true;
+    }
+    // One statement: a new id is inserted, an expired one is taken over, a live one is left alone (no row back).
+    const rows = await this.db.query(
+      `INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE jwt_replay.expires_at <= $4
+       RETURNING 1 AS fresh`,
+      [iss, id, exp, now],
+    );
+    return rows.length === 1;
+  }
+
+  #queueJti(issuer: string, jti: string, expiresAt: Date): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#jtiQueue.push({ issuer, jti, expiresAt, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.#jtiDrain ??= this.#drainJti();
+    });
+  }
+
+  async #drainJti(): Promise<void> {
+    // Let the callers of this tick join the first batch.
+    await Promise.resolve();
+    try {
+      while (this.#jtiQueue.length > 0) {
+        const batch = this.#jtiQueue.splice(0, 500);
+        // One row per id (ON CONFLICT cannot touch a row twice in one statement), keeping the latest expiry.
+        const rows = new Map<string, PendingJti>();
+        for (const item of batch) {
+          const key = jtiKey(item.issuer, item.jti);
+          const prior = rows.get(key);
+          if (!prior || prior.expiresAt < item.expiresAt) rows.set(key, item);
+        }
+        const values: string[] = [];
+        const params: unknown[] = [];
+        for (const item of rows.values()) {
+          values.push(`($${params.length + 1}, $${params.length + 2}, $${params.length + 3})`);
+          params.push(item.issuer, item.jti, item.expiresAt);
+        }
+        try {
+          await this.db.query(
+            `INSERT INTO jwt_replay (issuer, jti, expires_at) VALUES ${values.join(', ')}
+             ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = GREATEST(jwt_replay.expires_at, EXCLUDED.expires_at)`,
+            params,
+          );
+          for (const item of batch) item.done();
+        } catch (error) {
+          for (const item of batch) item.done(error ?? new Error('replay id not stored'));
+        }
+      }
+    } finally {
+      this.#jtiDrain = null;
+    }
+  }
+
+  async rememberCards(cards: readonly IssuedCard[], expiresAt: Date): Promise<void> {
+    const checked = check(z.array(cardSchema), cards);
+    const exp = check(date('expiresAt'), expiresAt);
+    if (checked.length === 0) return;
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (const card of checked) {
+      const n = params.length;
+      values.push(`($${n + 1}, $${n + 2}, $${n + 3}::text[], $${n + 4}, $${n + 5})`);
+      params.push(card.uuid, card.serviceId, card.ruleIds, this.key(card.patientId), exp);
+    }
+    await this.db.query(
+      `INSERT INTO issued_cards (card_uuid, service_id, rule_ids, patient_key, expires_at) VALUES ${values.join(', ')}
+       ON CONFLICT (card_uuid) DO UPDATE SET service_id = EXCLUDED.service_id, rule_ids = EXCLUDED.rule_ids,
+         patient_key = EXCLUDED.patient_key, expires_at = EXCLUDED.expires_at`,
+      params,
+    );
+  }
+
+  async cardInfo(uuid: string, now: Date = new Date()): Promise<CardInfo | null> {
+    const id = check(text('card uuid'), uuid);
+    const [row] = await this.db.query<{ service_id: string; rule_ids: string[]; patient_key: string; expires_at: Date }>(
+      'SELECT service_id, rule_ids, patient_key, expires_at FROM issued_cards WHERE card_uuid = $1 AND expires_at > $2',
+      [id, now],
+    );
+    return row ? { serviceId: row.service_id, ruleIds: row.rule_ids, patientKey: row.patient_key, expiresAt: new Date(row.expires_at) } : null;
+  }
+
+  async recordFeedback(feedback: FeedbackInput, options: FeedbackOptions = {}): Promise<FeedbackResult> {
+    const item = check(feedbackSchema, feedback);
+    const snoozeUntil = options.snoozeUntil === undefined ? undefined : check(date('snoozeUntil'), options.snoozeUntil);
+    if (snoozeUntil && item.outcome !== 'overridden') throw new StoreInputError('only an overridden card can be snoozed');
+    let snoozedKey: string | undefined;
+    const result = await this.db.transaction(async (tx): Promise<FeedbackResult> => {
+      const [card] = await tx.query<{ rule_ids: string[]; patient_key: string }>(
+        'SELECT rule_ids, patient_key FROM issued_cards WHERE card_uuid = $1 AND service_id = $2 AND expires_at > $3',
+        [item.cardUuid, item.serviceId, item.receivedAt],
+      );
+      const ruleIds = card?.rule_ids ?? [];
+      const inserted = await tx.query(
+        `INSERT INTO feedback (service_id, card_uuid, rule_ids, outcome, reason_system, reason_code, outcome_at, received_at)
+         VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
+        [item.serviceId, item.cardUuid, ruleIds, item.outcome, item.reasonSystem ?? null, item.reasonCode ?? null, item.outcomeTimestamp, item.receivedAt],
+      );
+      let snoozedRuleIds: string[] = [];
+      if (card && snoozeUntil) {
+        for (const ruleId of ruleIds) await upsertSnooze(tx, ruleId, card.patient_key, snoozeUntil);
+        snoozedRuleIds = [...ruleIds];
+        snoozedKey = card.patient_key;
+      }
+      const status = !card ? 'unknown-card' : inserted.length === 0 ? 'duplicate' : 'recorded';
+      return { status, ruleIds: [...ruleIds], snoozedRuleIds };
+    });
+    // Only once the transaction has committed does memory follow.
+    if (snoozedKey && snoozeUntil) for (const ruleId of result.snoozedRuleIds) this.view?.snooze(snoozedKey, ruleId, snoozeUntil.getTime());
+    return result;
+  }
+
+  async snooze(input: SnoozeInput): Promise<void> {
+    const s = check(snoozeSchema, input);
+    const key = this.key(s.patientId);
+    await upsertSnooze(this.db, s.ruleId, key, s.until);
+    this.view?.snooze(key, s.ruleId, s.until.getTime());
+  }
+
+  async snoozedRules(patientId: string, now: Date = new Date()): Promise<Set<string>> {
+    const id = check(text('patientId'), patientId);
+    if (this.view) {
+      const rules = this.view.snoozes.get(this.key(id));
+      const t = now.getTime();
+      return new Set([...(rules ?? [])].filter(([, until]) => until > t).map(([ruleId]) => ruleId));
+    }
+    const rows = await this.db.query<{ rule_id: string }>('SELECT rule_id FROM snoozes WHERE patient_key = $1 AND until > $2', [this.key(id), now]);
+    return new Set(rows.map((r) => r.rule_id));
+  }
+
+  async feedbackReport(): Promise<FeedbackReport> {
+    const rows = await this.db.query<{ rule_id: string; outcome: string; reason_system: string | null; reason_code: string | null; n: number }>(
+      `SELECT r.rule_id, f.outcome, f.reason_system, f.reason_code, count(*)::int AS n
+       FROM feedback f CROSS JOIN LATERAL unnest(f.rule_ids) AS r(rule_id)
+       GROUP BY r.rule_id, f.outcome, f.reason_system, f.reason_code`,
+    );
+    const byRule = new Map<string, { accepted: number; overridden: number; reasons: Map<string, ReasonCount> }>();
+    for (const row of rows) {
+      const entry = byRule.get(row.rule_id) ?? { accepted: 0, overridden: 0, reasons: new Map() };
+      byRule.set(row.rule_id, entry);
+      const n = Number(row.n);
+      if (row.outcome === 'accepted') entry.accepted += n;
+      else {
+        entry.overridden += n;
+        const code = row.reason_code ?? '(none)';
+        const reasonKey = `${row.reason_system ?? ''}|${code}`;
+        const prior = entry.reasons.get(reasonKey);
+        entry.reasons.set(reasonKey, { system: row.reason_system, code, count: (prior?.count ?? 0) + n });
+      }
+    }
+    const rules: RuleFeedback[] = [...byRule.entries()]
+      .map(([ruleId, e]) => ({
+        ruleId,
+        accepted: e.accepted,
+        overridden: e.overridden,
+        reasons: [...e.reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+      }))
+      .sort((a, b) => b.accepted + b.overridden - (a.accepted + a.overridden) || a.ruleId.localeCompare(b.ruleId));
+    const loose = await this.db.query<{ outcome: string; n: number }>(
+      'SELECT outcome, count(*)::int AS n FROM feedback WHERE cardinality(rule_ids) = 0 GROUP BY outcome',
+    );
+    const unattributed = { accepted: 0, overridden: 0 };
+    for (const row of loose) unattributed[row.outcome === 'accepted' ? 'accepted' : 'overridden'] += Number(row.n);
+    return { rules, unattributed };
+  }
+
+  async purgeExpired(now: Date = new Date()): Promise<void> {
+    this.#lastPurge = now.getTime();
+    this.view?.purge(now.getTime());
+    await this.db.query('DELETE FROM jwt_replay WHERE expires_at <= $1', [now]);
+    await this.db.query('DELETE FROM issued_cards WHERE expires_at <= $1', [now]);
+    await this.db.query('DELETE FROM snoozes WHERE until <= $1', [now]);
+  }
+
+  async ready(): Promise<StoreHealth> {
+    if (this.#closed) return { ok: false, kind: this.kind, detail: 'store closed' };
+    try {
+      await this.db.query('SELECT 1');
+      return { ok: true, kind: this.kind };
+    } catch {
+      return { ok: false, kind: this.kind, detail: 'database unreachable' };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#jtiDrain;
+    try {
+      await this.db.close();
+    } finally {
+      await this.onClose();
+    }
+  }
+}
+
+/** A later snooze never shortens an earlier, longer one. */
+async function upsertSnooze(db: { query: SqlDatabase['query'] }, ruleId: string, key: string, until: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO snoozes (rule_id, patient_key, until) VALUES ($1, $2, $3)
+     ON CONFLICT (patient_key, rule_id) DO UPDATE SET until = GREATEST(snoozes.until, EXCLUDED.until)`,
+    [ruleId, key, until],
+  );
+}
