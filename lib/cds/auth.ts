@@ -49,7 +49,15 @@ function rememberJti(iss: string, jti: string, exp: number): void {
 }
 
 /** Returns the verified issuer, or throws CdsAuthError with a reason for the security log. */
-export async function verifyCdsJwt(authorization: string | undefined, audiences: readonly string[], config: CdsConfig): Promise<string> {
+/** Records a token id until it expires; resolves false when it was already used (a replay). */
+export type JtiRegistry = (issuer: string, jti: string, expiresAt: Date) => Promise<boolean>;
+
+export async function verifyCdsJwt(
+  authorization: string | undefined,
+  audiences: readonly string[],
+  config: CdsConfig,
+  registry?: JtiRegistry,
+): Promise<string> {
   const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(authorization?.trim() ?? '');
   if (!m?.[1]) throw new CdsAuthError('a Bearer JWT is required in the Authorization header');
   const token = m[1];
@@ -81,7 +89,14 @@ export async function verifyCdsJwt(authorization: string | undefined, audiences:
       clockTolerance: 30,
       maxTokenAge: '10m',
     });
-    rememberJti(iss, String(payload.jti), Number(payload.exp));
+    // Replay protection shared by every instance through the store; in-process only without one.
+    if (registry) {
+      if (!(await registry(iss, String(payload.jti), new Date(Number(payload.exp) * 1000)))) {
+        throw new CdsAuthError('this token has already been used (jti replay)', true);
+      }
+    } else {
+      rememberJti(iss, String(payload.jti), Number(payload.exp));
+    }
   } catch (error) {
     if (error instanceof CdsAuthError) throw error;
     if (error instanceof errors.JWTExpired) throw new CdsAuthError('the token has expired');

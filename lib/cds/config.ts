@@ -36,6 +36,10 @@ export interface CdsConfig {
   readonly bodyTimeoutMs: number;
   /** Timeout of one request to the fhirServer; EHRs wait only seconds for cards. */
   readonly fhirTimeoutMs: number;
+  /** patient-view speaks only when a leg-cramp complaint is documented (`complaint`, the default) or always. */
+  readonly patientViewTrigger: 'complaint' | 'always';
+  /** Rule ids switched off at this site (CDS_DISABLED_RULES, comma or space separated). */
+  readonly disabledRules: ReadonlySet<string>;
 }
 
 export class CdsConfigError extends Error {}
@@ -79,7 +83,16 @@ export function readCdsConfig(env: Record<string, string | undefined> = process.
     exemptFhirOrigins: sandboxOrigin ? [sandboxOrigin] : [],
     bodyTimeoutMs: bodyTimeout > 0 ? bodyTimeout : 10_000,
     fhirTimeoutMs: Number(env.CDS_FHIR_TIMEOUT_MS) > 0 ? Number(env.CDS_FHIR_TIMEOUT_MS) : 8000,
+    patientViewTrigger: readTrigger(env.CDS_PATIENT_VIEW_TRIGGER),
+    disabledRules: new Set((env.CDS_DISABLED_RULES ?? '').split(/[\s,]+/).filter(Boolean)),
   };
+}
+
+function readTrigger(value: string | undefined): 'complaint' | 'always' {
+  const v = value?.trim();
+  if (!v || v === 'complaint') return 'complaint';
+  if (v === 'always') return 'always';
+  throw new CdsConfigError('CDS_PATIENT_VIEW_TRIGGER must be "complaint" (the default) or "always"');
 }
 
 /** The origin of a configured URL, or undefined when it is missing or not http(s). */

@@ -19,6 +19,12 @@ export function prefetchTemplates(): Readonly<Record<string, string>> {
   return templates;
 }
 
+/** The order-time services need only the Patient (deceased?) and the Conditions (a documented complaint?). */
+export function orderPrefetchTemplates(): Readonly<Record<string, string>> {
+  const all = prefetchTemplates();
+  return Object.fromEntries(['patient', 'conditions'].flatMap((k) => (all[k] ? [[k, all[k]]] : [])));
+}
+
 /**
  * Answers each template (or only `keys`) from the given resources, as an EHR would: the Patient,
  * and for each search a searchset Bundle of the resources of its type (and LOINC codes, if any).

@@ -3,6 +3,12 @@ import { z } from 'zod';
 
 export const SERVICE_ID = 'leg-cramp-factors';
 export const HOOK = 'patient-view';
+/** The order-time services: the same check on order-select (a drug picked) and order-sign (about to sign). */
+export const ORDER_SERVICES = {
+  'leg-cramp-order-select': 'order-select',
+  'leg-cramp-order-sign': 'order-sign',
+} as const;
+export type OrderServiceId = keyof typeof ORDER_SERVICES;
 
 const fhirId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
 /** CDS Hooks 2.0: hookInstance is a UUID. */
@@ -40,6 +46,39 @@ export const hookRequestSchema = z
   });
 
 export type HookRequest = z.infer<typeof hookRequestSchema>;
+
+/** order-select and order-sign (CDS Hooks 2.0 hook definitions): draftOrders is a Bundle of the orders being written. */
+export const orderRequestSchema = z
+  .object({
+    hook: z.enum(['order-select', 'order-sign']),
+    hookInstance: uuid,
+    fhirServer: z.url({ protocol: /^https?$/ }).optional(),
+    fhirAuthorization: z
+      .object({
+        access_token: z.string().min(1),
+        token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
+        expires_in: z.number().int().nonnegative(),
+        scope: z.string(),
+        subject: z.string(),
+        patient: fhirId.optional(),
+      })
+      .optional(),
+    context: z.object({
+      userId: userReference,
+      patientId: fhirId,
+      encounterId: z.string().optional(),
+      /** order-select: the ids of the orders just selected (e.g. "MedicationRequest/abc"). */
+      selections: z.array(z.string().max(200)).max(100).optional(),
+      draftOrders: z.object({ resourceType: z.literal('Bundle'), entry: z.array(z.unknown()).max(200).optional() }).passthrough(),
+    }),
+    prefetch: z.record(z.string(), z.unknown()).optional(),
+  })
+  .refine((r) => !r.fhirAuthorization || r.fhirServer !== undefined, {
+    message: 'fhirServer is required when fhirAuthorization is sent',
+    path: ['fhirServer'],
+  });
+
+export type OrderRequest = z.infer<typeof orderRequestSchema>;
 
 export const feedbackSchema = z.object({
   feedback: z

@@ -11,10 +11,22 @@ import { serverUnitConverter } from '../terminology/ucumNode';
 import { securityEvent } from '../log/security';
 import { createSafeFetch } from '../net/safeFetch';
 import { CdsAuthError, verifyCdsJwt } from './auth';
-import { cardsFor, type Card } from './cards';
+import { OVERRIDE_REASONS, renderOrderCards, renderPatientView, SNOOZE_REASON, type IssuedCard } from './cards';
 import type { CdsConfig } from './config';
-import { prefetchTemplates } from './prefetch';
-import { feedbackSchema, firstIssue, HOOK, hookRequestSchema, SERVICE_ID } from './request';
+import { planOrders, planPatientView } from './policy';
+import { orderPrefetchTemplates, prefetchTemplates } from './prefetch';
+import {
+  feedbackSchema,
+  firstIssue,
+  HOOK,
+  hookRequestSchema,
+  ORDER_SERVICES,
+  orderRequestSchema,
+  SERVICE_ID,
+  type OrderServiceId,
+} from './request';
+import { matchDraftOrders } from '../engine/orders';
+import type { CdsStore } from '../store/types';
 
 export interface CdsResponse {
   readonly status: number;
@@ -37,7 +49,19 @@ export interface CdsCall {
   readonly now?: Date;
 }
 
-export function discovery(): unknown {
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long a sent card is remembered, so its feedback can be tied to its rules and patient. */
+const CARD_MEMORY_DAYS = 30;
+
+function siteNote(config: CdsConfig): string {
+  const off = [...config.disabledRules].sort();
+  return off.length > 0 ? ` Rules switched off at this site: ${off.join(', ')}.` : '';
+}
+
+export function discovery(config?: CdsConfig): unknown {
+  const off = config ? [...config.disabledRules].sort() : [];
+  const extension = { 'org.leg-cramp-factors.disabled-rules': off };
+  const trigger = config?.patientViewTrigger ?? 'complaint';
   return {
     services: [
       {
@@ -45,11 +69,21 @@ export function discovery(): unknown {
         id: SERVICE_ID,
         title: 'Leg cramp factors',
         description:
-          'Lists the documented causes of nocturnal leg cramps that apply to the patient (medications, conditions, electrolytes), with the evidence and the source, and says when data could not be checked. The medicationRequests prefetch asks for _include=MedicationRequest:medication: the Medication resources that orders point to come in the same Bundle (search mode "include"), so drugs ordered by reference can be named without further reads; a client that cannot include them may leave them out, and they are then read from fhirServer when one is given.',
+          `Documented causes of nocturnal leg cramps that apply to the patient (medications, conditions, results), each with its evidence level and reference. ${trigger === 'complaint' ? 'Speaks only when the record documents a leg-cramp complaint (a quinine order is always flagged); never for a deceased patient; old records are left to the app, not pushed.' : 'Configured to speak for every patient with a current finding (never for a deceased patient; old records are not pushed).'} Says when data could not be checked. Cards offer override reasons, one of which snoozes the card's rules for this patient for 90 days.${config ? siteNote(config) : ''} The medicationRequests prefetch asks for _include=MedicationRequest:medication: the Medication resources that orders point to come in the same Bundle (search mode "include"), so drugs ordered by reference can be named without further reads; a client that cannot include them may leave them out, and they are then read from fhirServer when one is given.`,
         prefetch: prefetchTemplates(),
         usageRequirements:
           'Send prefetch, or fhirServer with fhirAuthorization granting read access to the prefetch resource types. Requests must carry a JWT from a trusted issuer.',
+        extension,
       },
+      ...Object.entries(ORDER_SERVICES).map(([id, hookName]) => ({
+        hook: hookName,
+        id,
+        title: `Leg cramp check of ${hookName === 'order-select' ? 'selected' : 'signed'} medication orders`,
+        description: `Flags a draft quinine order (not recommended for leg cramps, FDA) with a suggestion to remove it; when the record documents a leg-cramp complaint, says that a drafted long-acting beta-agonist, diuretic, potassium-sparing diuretic or other drug often reported with cramps is associated with them, with its evidence level and reference.${config ? siteNote(config) : ''}`,
+        prefetch: orderPrefetchTemplates(),
+        usageRequirements: 'Send context.draftOrders with the draft MedicationRequests, and prefetch (patient, conditions) or fhirServer with fhirAuthorization. Requests must carry a JWT from a trusted issuer.',
+        extension,
+      })),
     ],
   };
 }
@@ -155,10 +189,10 @@ function usablePrefetch(value: unknown, key: string): boolean {
   return key === 'patient' ? type === 'Patient' : type === 'Bundle';
 }
 
-async function authorize(call: CdsCall, config: CdsConfig, audiences: string[]): Promise<CdsResponse | undefined> {
+async function authorize(call: CdsCall, config: CdsConfig, audiences: string[], deps: CdsDeps): Promise<CdsResponse | undefined> {
   if (!config.jwtRequired) return undefined;
   try {
-    await verifyCdsJwt(call.authorization, audiences, config);
+    await verifyCdsJwt(call.authorization, audiences, config, deps.store ? (iss, jti, expiresAt) => deps.store!.rememberJti(iss, jti, expiresAt) : undefined);
     return undefined;
   } catch (e) {
     // Which check failed is for the operator (security log), not for the caller.
@@ -168,16 +202,26 @@ async function authorize(call: CdsCall, config: CdsConfig, audiences: string[]):
   }
 }
 
-async function hook(call: CdsCall, config: CdsConfig): Promise<CdsResponse> {
-  const serviceUrl = `${call.baseUrl}/cds-services/${SERVICE_ID}`;
-  const denied = await authorize(call, config, [serviceUrl]);
-  if (denied) return denied;
-  const read = await readCallBody(call);
-  if ('refused' in read) return read.refused;
-  const parsed = hookRequestSchema.safeParse(read.body);
-  if (!parsed.success) return error(400, `Bad request: ${firstIssue(parsed.error)}`);
-  const request = parsed.data;
-  if (request.hook !== HOOK) return error(400, `Bad request: this service answers the "${HOOK}" hook, not "${request.hook}"`);
+/** What the service keeps between requests; absent in some unit tests, where nothing is remembered. */
+export interface CdsDeps {
+  readonly store?: CdsStore;
+}
+
+interface LoadedRequest {
+  readonly patientId: string;
+  readonly fhirServer?: string;
+  readonly data: Awaited<ReturnType<typeof loadPatientData>>;
+}
+
+type ParsedBase = {
+  readonly fhirServer?: string | undefined;
+  readonly fhirAuthorization?: { readonly access_token: string; readonly patient?: string | undefined } | undefined;
+  readonly context: { readonly patientId: string };
+  readonly prefetch?: Record<string, unknown> | undefined;
+};
+
+/** Checks the request's server and prefetch, then loads what the rules need (prefetch first, the server for the rest). */
+async function loadFor(request: ParsedBase, needed: readonly string[], config: CdsConfig, now: Date): Promise<LoadedRequest | CdsResponse> {
   if (request.fhirAuthorization?.patient && request.fhirAuthorization.patient !== request.context.patientId) {
     return error(400, 'Bad request: fhirAuthorization.patient does not match context.patientId');
   }
@@ -185,14 +229,12 @@ async function hook(call: CdsCall, config: CdsConfig): Promise<CdsResponse> {
   if (request.fhirServer && !exempt && !config.allowHttpFhir && !request.fhirServer.startsWith('https://')) {
     return error(400, 'Bad request: fhirServer must use https');
   }
-
   const given = request.prefetch ?? {};
   const foreign = foreignPrefetchKey(given, request.context.patientId);
   if (foreign !== undefined) {
     securityEvent('request.refused', { status: 400, reason: 'prefetch about another patient', key: foreign });
     return error(400, `Bad request: prefetch "${foreign}" holds data about another patient than context.patientId`);
   }
-  const needed = Object.keys(prefetchTemplates());
   const prefetch: Record<string, unknown> = { ...given };
   // null = "searched, nothing found": an empty result for a search (no refetch, no 412).
   for (const key of needed) if (key !== 'patient' && prefetch[key] === null) prefetch[key] = emptyResult();
@@ -200,22 +242,93 @@ async function hook(call: CdsCall, config: CdsConfig): Promise<CdsResponse> {
   if (missing.length > 0 && !request.fhirServer) {
     return error(412, `Precondition failed: prefetch lacks ${missing.join(', ')} and no fhirServer was given to read them`);
   }
-
-  const now = call.now ?? new Date();
   const token = request.fhirAuthorization?.access_token;
   let transport: FhirTransport | undefined = request.fhirServer
     ? createFetchTransport({ baseUrl: request.fhirServer, token: () => token, timeoutMs: config.fhirTimeoutMs, fetch: outboundFetch(config) })
     : undefined;
   if (transport && prefetch.patient === null) transport = withoutPatientRead(transport);
+  // Searches this service does not need are answered as empty, so nothing is read for them.
+  for (const key of Object.keys(prefetchTemplates())) if (!needed.includes(key) && prefetch[key] === undefined) prefetch[key] = emptyResult();
   const data = await loadPatientData(transport, request.context.patientId, knowledge(), { now, prefetch });
-  const result = evaluate(knowledge(), data, now, { units: serverUnitConverter() });
-  const cards: Card[] = cardsFor(result, { article: SOURCE_ARTICLE, launchUrl: `${call.baseUrl}/launch` });
-  return { status: 200, body: { cards } };
+  return { patientId: request.context.patientId, ...(request.fhirServer ? { fhirServer: request.fhirServer } : {}), data };
 }
 
-async function feedback(call: CdsCall, config: CdsConfig): Promise<CdsResponse> {
+/** The patient as the store keys it: qualified by the FHIR server, so two EHRs with the same ids never share snoozes. */
+function storeKey(loaded: LoadedRequest): string {
+  return `${loaded.fhirServer ?? 'prefetch-only'}|${loaded.patientId}`;
+}
+
+async function remember(store: CdsStore | undefined, serviceId: string, issued: readonly IssuedCard[], patient: string, now: Date): Promise<void> {
+  const worth = issued.filter((i) => i.ruleIds.length > 0);
+  if (!store || worth.length === 0) return;
+  await store.rememberCards(
+    worth.map((i) => ({ uuid: i.card.uuid, serviceId, ruleIds: [...i.ruleIds], patientId: patient })),
+    new Date(now.getTime() + CARD_MEMORY_DAYS * DAY_MS),
+  );
+}
+
+async function snoozedFor(store: CdsStore | undefined, patient: string, now: Date): Promise<Set<string>> {
+  return store ? store.snoozedRules(patient, now) : new Set();
+}
+
+async function hook(call: CdsCall, config: CdsConfig, deps: CdsDeps): Promise<CdsResponse> {
   const serviceUrl = `${call.baseUrl}/cds-services/${SERVICE_ID}`;
-  const denied = await authorize(call, config, [serviceUrl, `${serviceUrl}/feedback`]);
+  const denied = await authorize(call, config, [serviceUrl], deps);
+  if (denied) return denied;
+  const read = await readCallBody(call);
+  if ('refused' in read) return read.refused;
+  const parsed = hookRequestSchema.safeParse(read.body);
+  if (!parsed.success) return error(400, `Bad request: ${firstIssue(parsed.error)}`);
+  const request = parsed.data;
+  if (request.hook !== HOOK) return error(400, `Bad request: this service answers the "${HOOK}" hook, not "${request.hook}"`);
+  const now = call.now ?? new Date();
+  const loaded = await loadFor(request, Object.keys(prefetchTemplates()), config, now);
+  if ('status' in loaded) return loaded;
+  const result = evaluate(knowledge(), loaded.data, now, { units: serverUnitConverter() });
+  const patient = storeKey(loaded);
+  const snoozed = await snoozedFor(deps.store, patient, now);
+  const plan = planPatientView(result, { trigger: config.patientViewTrigger, disabledRules: config.disabledRules }, snoozed);
+  const issued = renderPatientView(plan.plans, result, { article: SOURCE_ARTICLE, launchUrl: `${call.baseUrl}/launch` });
+  await remember(deps.store, SERVICE_ID, issued, patient, now);
+  return { status: 200, body: { cards: issued.map((i) => i.card) } };
+}
+
+async function orderHook(call: CdsCall, config: CdsConfig, deps: CdsDeps, serviceId: OrderServiceId): Promise<CdsResponse> {
+  const serviceUrl = `${call.baseUrl}/cds-services/${serviceId}`;
+  const denied = await authorize(call, config, [serviceUrl], deps);
+  if (denied) return denied;
+  const read = await readCallBody(call);
+  if ('refused' in read) return read.refused;
+  const parsed = orderRequestSchema.safeParse(read.body);
+  if (!parsed.success) return error(400, `Bad request: ${firstIssue(parsed.error)}`);
+  const request = parsed.data;
+  const expected = ORDER_SERVICES[serviceId];
+  if (request.hook !== expected) return error(400, `Bad request: this service answers the "${expected}" hook, not "${request.hook}"`);
+  const now = call.now ?? new Date();
+  const drafts = matchDraftOrders(knowledge(), request.context.draftOrders);
+  // order-select: only the orders just selected, when the client names them.
+  const selections = request.context.selections;
+  const considered = selections && selections.length > 0 ? drafts.filter((d) => selections.some((s) => s === d.reference || s.endsWith(`/${d.reference}`))) : drafts;
+  if (considered.every((d) => d.rules.length === 0)) return { status: 200, body: { cards: [] } };
+  const loaded = await loadFor(request, Object.keys(orderPrefetchTemplates()), config, now);
+  if ('status' in loaded) return loaded;
+  const result = evaluate(knowledge(), loaded.data, now, { units: serverUnitConverter() });
+  const patient = storeKey(loaded);
+  const snoozed = await snoozedFor(deps.store, patient, now);
+  const plans = planOrders(considered, { complaint: result.complaint.recorded, deceased: result.deceased !== undefined }, { trigger: config.patientViewTrigger, disabledRules: config.disabledRules }, snoozed);
+  const issued = renderOrderCards(plans, knowledge(), { article: SOURCE_ARTICLE, launchUrl: `${call.baseUrl}/launch` });
+  await remember(deps.store, serviceId, issued, patient, now);
+  return { status: 200, body: { cards: issued.map((i) => i.card) } };
+}
+
+/** Feedback whose override reason is the snooze: silences the card's rules for that patient for 90 days. */
+function isSnooze(reason: { code?: string | undefined; system?: string | undefined } | undefined): boolean {
+  return reason?.code === SNOOZE_REASON.code && (reason.system === undefined || reason.system === SNOOZE_REASON.system);
+}
+
+async function feedback(call: CdsCall, config: CdsConfig, deps: CdsDeps, serviceId: string): Promise<CdsResponse> {
+  const serviceUrl = `${call.baseUrl}/cds-services/${serviceId}`;
+  const denied = await authorize(call, config, [serviceUrl, `${serviceUrl}/feedback`], deps);
   if (denied) return denied;
   const read = await readCallBody(call);
   if ('refused' in read) return read.refused;
@@ -226,34 +339,54 @@ async function feedback(call: CdsCall, config: CdsConfig): Promise<CdsResponse> 
       return error(400, 'Bad request: an overridden card cannot have accepted suggestions');
     }
   }
-  const receivedAt = new Date().toISOString();
+  const receivedAt = call.now ?? new Date();
   for (const item of parsed.data.feedback) {
+    const reason = item.overrideReason?.reason;
     // The free-text comment may name the patient, so it is not kept.
-    feedbackLog.push({
-      card: item.card,
-      outcome: item.outcome,
-      ...(item.overrideReason?.reason?.code ? { reasonCode: item.overrideReason.reason.code } : {}),
-      outcomeTimestamp: item.outcomeTimestamp,
-      receivedAt,
-    });
+    if (deps.store) {
+      await deps.store.recordFeedback(
+        {
+          serviceId,
+          cardUuid: item.card,
+          outcome: item.outcome,
+          ...(reason?.code ? { reasonCode: reason.code } : {}),
+          ...(reason?.system ? { reasonSystem: reason.system } : {}),
+          outcomeTimestamp: new Date(item.outcomeTimestamp),
+          receivedAt,
+        },
+        item.outcome === 'overridden' && isSnooze(reason) ? { snoozeUntil: new Date(receivedAt.getTime() + SNOOZE_REASON.days * DAY_MS) } : {},
+      );
+    } else {
+      feedbackLog.push({
+        card: item.card,
+        outcome: item.outcome,
+        ...(reason?.code ? { reasonCode: reason.code } : {}),
+        outcomeTimestamp: item.outcomeTimestamp,
+        receivedAt: receivedAt.toISOString(),
+      });
+    }
   }
   if (feedbackLog.length > FEEDBACK_LIMIT) feedbackLog.splice(0, feedbackLog.length - FEEDBACK_LIMIT);
   return { status: 200, body: {} };
 }
 
-export async function handleCds(call: CdsCall, config: CdsConfig): Promise<CdsResponse> {
+export async function handleCds(call: CdsCall, config: CdsConfig, deps: CdsDeps = {}): Promise<CdsResponse> {
   const path = call.path.replace(/^\/+|\/+$/g, '');
   if (path === '') {
     if (call.method !== 'GET') return error(405, 'Use GET for discovery');
-    return { status: 200, body: discovery() };
+    return { status: 200, body: discovery(config) };
   }
-  if (path === SERVICE_ID) {
+  const [id, rest] = path.split('/', 2) as [string, string | undefined];
+  const known = id === SERVICE_ID || Object.prototype.hasOwnProperty.call(ORDER_SERVICES, id);
+  if (known && rest === undefined) {
     if (call.method !== 'POST') return error(405, 'Use POST to call the service');
-    return hook(call, config);
+    return id === SERVICE_ID ? hook(call, config, deps) : orderHook(call, config, deps, id as OrderServiceId);
   }
-  if (path === `${SERVICE_ID}/feedback`) {
+  if (known && rest === 'feedback' && path === `${id}/feedback`) {
     if (call.method !== 'POST') return error(405, 'Use POST to send feedback');
-    return feedback(call, config);
+    return feedback(call, config, deps, id);
   }
   return error(404, `No CDS service at /cds-services/${path}`);
 }
+
+export { OVERRIDE_REASONS };
