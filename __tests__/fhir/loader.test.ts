@@ -221,7 +221,7 @@ describe('loadPatientData', () => {
     [
       'an OperationOutcome',
       () => HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Scope missing' }] }, { status: 403 }),
-      /Scope missing/,
+      /^(?!.*Scope missing).*denied \(403\)/,
     ],
     ['malformed JSON', () => new HttpResponse('{"resourceType": "Bund', { status: 200, headers: { 'Content-Type': 'application/fhir+json' } }), /not valid JSON/],
     ['an HTML page with status 200', () => new HttpResponse('<html>Login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } }), /not valid JSON/],
@@ -242,13 +242,33 @@ describe('loadPatientData', () => {
     ]);
   });
 
-  it('says a type is not offered when the search fails and the CapabilityStatement lacks it', async () => {
+  it('says a type is not offered when the search fails, the CapabilityStatement lacks it and no other type covers it', async () => {
     server.use(
-      http.get(`${BASE}/metadata`, () => HttpResponse.json(capability(ALL_TYPES.filter((t) => t !== 'MedicationStatement')))),
-      ...handlers({ MedicationStatement: () => new HttpResponse(null, { status: 400 }) }),
+      http.get(`${BASE}/metadata`, () => HttpResponse.json(capability(ALL_TYPES.filter((t) => t !== 'Procedure')))),
+      ...handlers({ Procedure: () => new HttpResponse(null, { status: 404 }) }),
     );
     const data = await load();
-    expect(data.notChecked).toEqual([{ resourceType: 'MedicationStatement', reason: 'this FHIR server does not offer them', status: 400 }]);
+    expect(data.notChecked).toEqual([{ resourceType: 'Procedure', reason: 'this FHIR server does not offer them', status: 404 }]);
+    expect(data.coverageNotes).toBeUndefined();
+  });
+
+  it('keeps the server’s error text out of the reason and hands it to onDiagnostic', async () => {
+    const diagnostics: unknown[] = [];
+    server.use(
+      ...handlers({
+        Condition: () =>
+          HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', diagnostics: '<b>internal host db-7.corp</b>' }] }, { status: 403 }),
+      }),
+    );
+    const data = await loadPatientData(
+      createFetchTransport({ baseUrl: BASE, token: () => 'test-token', onDiagnostic: (d) => diagnostics.push(d) }),
+      PATIENT_ID,
+      knowledge(),
+      { now: NOW },
+    );
+    expect(data.notChecked).toEqual([{ resourceType: 'Condition', reason: expect.stringMatching(/^access was denied \(403\)/), status: 403 }]);
+    expect(JSON.stringify(data)).not.toContain('db-7');
+    expect(diagnostics).toEqual([{ resourceType: 'Condition', status: 403, kind: 'http', text: '<b>internal host db-7.corp</b>' }]);
   });
 
   it('retries a 429 honouring Retry-After, then succeeds', async () => {
