@@ -399,7 +399,9 @@ export async function loadPatientData(
       continue;
     }
     if (!search.ok) {
-      const unsupported = capability && !capability.has(type);
+      // "Not offered" only explains a refusal; a redirect, a paging fault or a timeout keeps its own reason.
+      const refused = search.error instanceof FhirReadError && search.error.kind === 'http' && [400, 404, 405, 422, 501].includes(search.error.status ?? 0);
+      const unsupported = refused && capability && !capability.has(type);
       const reason = unsupported ? 'this FHIR server does not offer them' : reasonOf(search.error);
       fail(type, { resourceType: type, reason: purpose && !unsupported ? `${purpose}: ${reason}` : reason, ...statusOf(search.error) });
       continue;
