@@ -1,7 +1,9 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { evaluate } from '../../lib/engine/evaluate';
-import { loadPatientData } from '../../lib/fhir/loader';
+import { DEFAULT_MAX_PAGES, loadPatientData } from '../../lib/fhir/loader';
+import { forgetQuirks } from '../../lib/fhir/queries';
+import { findingsFromServer } from '../../lib/findings';
 import { createFetchTransport } from '../../lib/fhir/transport';
 import { knowledge } from '../../lib/knowledge';
 import { condition, daysAgo, lab, medicationRequest, NOW, patient, PATIENT_ID, rxConcept } from '../helpers/fhir';
@@ -164,6 +166,87 @@ describe('loadPatientData', () => {
     const data = await load(3);
     expect(data.observations).toHaveLength(3);
     expect(data.truncated).toEqual([{ resourceType: 'Observation', pagesRead: 3 }]);
+    // A read that stopped early is a gap in every face, with the rules it affects.
+    expect(data.notChecked).toEqual([{ resourceType: 'Observation', reason: expect.stringMatching(/only the first 3 pages of results were read$/) }]);
+    expect(evaluate(knowledge(), data, NOW).notChecked[0]?.affectedRules).toContain('low-potassium');
+  });
+
+  it('the findings command reports a truncated read as not checked (its JSON used to drop it)', async () => {
+    server.use(
+      ...handlers({
+        Condition: (url) => {
+          const page = Number(url.searchParams.get('page') ?? '0');
+          return HttpResponse.json(searchBundle([], `${BASE}/Condition?patient=${PATIENT_ID}&page=${page + 1}`));
+        },
+      }),
+    );
+    const output = await findingsFromServer(BASE, PATIENT_ID, NOW, 'test-token');
+    expect(output.notChecked).toEqual([{ resourceType: 'Condition', reason: `only the first ${DEFAULT_MAX_PAGES} pages of results were read` }]);
+  });
+
+  it('drops an optional parameter the server refuses, retries once, and starts without it next time', async () => {
+    forgetQuirks();
+    server.use(
+      ...handlers({
+        Condition: (url) => {
+          if (url.searchParams.has('_count')) {
+            return HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'Unknown parameter _count' }] }, { status: 400 });
+          }
+          return HttpResponse.json(searchBundle([condition([{ system: 'sct', code: '44054006', display: 'Diabetes' }])]));
+        },
+      }),
+    );
+    const first = await load();
+    expect(first.notChecked).toEqual([]);
+    expect(first.conditions).toHaveLength(1);
+    const conditionCalls = () => seen.filter((u) => u.pathname.endsWith('/Condition'));
+    expect(conditionCalls().map((u) => u.searchParams.has('_count'))).toEqual([true, false]);
+    seen.length = 0;
+    await load();
+    expect(conditionCalls().map((u) => u.searchParams.has('_count'))).toEqual([false]);
+    forgetQuirks();
+  });
+
+  it('does not retry a 401 or 403 with fewer parameters', async () => {
+    forgetQuirks();
+    server.use(...handlers({ Condition: () => new HttpResponse(null, { status: 403 }) }));
+    const data = await load();
+    expect(seen.filter((u) => u.pathname.endsWith('/Condition'))).toHaveLength(1);
+    expect(data.notChecked[0]?.status).toBe(403);
+  });
+
+  it('turns an error outcome entry into not checked, and hands warnings to onDiagnostic without using them as data', async () => {
+    const diagnostics: unknown[] = [];
+    server.use(
+      ...handlers({
+        Condition: () =>
+          HttpResponse.json({
+            resourceType: 'Bundle',
+            type: 'searchset',
+            entry: [{ search: { mode: 'outcome' }, resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'informational', diagnostics: 'results filtered' }] } }],
+          }),
+        Procedure: () =>
+          HttpResponse.json({
+            resourceType: 'Bundle',
+            type: 'searchset',
+            entry: [{ search: { mode: 'outcome' }, resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'db timeout on node 7' }] } }],
+          }),
+      }),
+    );
+    const data = await loadPatientData(transport(), PATIENT_ID, knowledge(), { now: NOW, onDiagnostic: (d) => diagnostics.push(d) });
+    expect(data.notChecked).toEqual([{ resourceType: 'Procedure', reason: 'the server reported an error inside the search result, so it may be incomplete' }]);
+    expect(diagnostics).toEqual(
+      expect.arrayContaining([
+        { resourceType: 'Condition', kind: 'warning', text: 'results filtered' },
+        { resourceType: 'Procedure', kind: 'outcome', text: 'db timeout on node 7' },
+      ]),
+    );
+  });
+
+  it('keeps the token at home: a next link to /r4x/ beside the base /r4 is refused', async () => {
+    server.use(...handlers({ Condition: () => HttpResponse.json(searchBundle([], 'https://fhir.test/r4x/Condition?page=2')) }));
+    const data = await load();
+    expect(data.notChecked[0]).toEqual(expect.objectContaining({ resourceType: 'Condition', reason: expect.stringMatching(/outside/) }));
   });
 
   it('reports a next link that loops as not checked', async () => {
