@@ -147,10 +147,31 @@ describe('loadPatientData', () => {
       expect(data.truncated).toEqual([]);
     });
 
-    it('reads every page when the server ignored the sort order', async () => {
+    it('switches to date windows when the server ignored the sort order', async () => {
       serveThree((i) => 10 + i * 7, false); // grouped by analyte, not by date
+      const data = await load();
+      const windows = seen.filter((u) => u.pathname.endsWith('/Observation') && u.searchParams.get('code')?.includes('2823-3')).map((u) => u.searchParams.get('date'));
+      expect(windows[0]).toBeNull();
+      expect(windows[1]).toMatch(/^ge\d{4}-\d{2}-\d{2}$/);
+      expect(data.notChecked).toEqual([]);
+    });
+
+    it('switches to date windows when the self link shows _sort was not applied, even if the page looks sorted', async () => {
+      server.use(
+        ...handlers({
+          Observation: (url) => {
+            const results = ['2823-3', '2951-2', '19123-9'].flatMap((code) => [3, 2, 1].map((d) => lab(code, code === '2951-2' ? 140 : 4, code === '19123-9' ? 'mg/dL' : 'mmol/L', { effectiveDateTime: daysAgo(d) })));
+            results.sort((a, b) => String(b.effectiveDateTime).localeCompare(String(a.effectiveDateTime)));
+            const applied = new URL(url);
+            applied.searchParams.delete('_sort');
+            const bundle = searchBundle(url.searchParams.has('date') ? results : results.slice(0, 3), url.searchParams.has('date') ? undefined : `${BASE}/Observation?patient=${PATIENT_ID}&page=1`);
+            return HttpResponse.json({ ...bundle, link: [{ relation: 'self', url: applied.toString() }, ...(bundle.link ?? [])] });
+          },
+        }),
+      );
       await load();
-      expect(electrolytePages()).toBe(3);
+      const electrolyte = seen.filter((u) => u.pathname.endsWith('/Observation') && u.searchParams.get('code')?.includes('2823-3'));
+      expect(electrolyte.map((u) => u.searchParams.get('date')?.slice(0, 2) ?? null)).toEqual([null, 'ge', 'lt']); // 3 per analyte in the window: the older ones are asked for too
     });
   });
 

@@ -44,6 +44,22 @@ interface SearchResult {
   readonly included: unknown[];
   readonly pagesRead: number;
   readonly truncated: boolean;
+  /** Paging stopped because the results proved not to be newest first. */
+  readonly unsorted?: boolean;
+}
+
+/** After each page: stop (older pages cannot matter), read on, or give up on the order. */
+type PageDecision = 'enough' | 'more' | 'unsorted';
+
+/** False when the page's self link shows the server did not apply the `_sort` we sent. */
+function selfKeepsSort(body: Record<string, unknown>): boolean {
+  const self: unknown = Array.isArray(body.link) ? (body.link as unknown[]).find((l) => isObj(l) && l.relation === 'self') : undefined;
+  if (!isObj(self) || typeof self.url !== 'string') return true;
+  try {
+    return new URL(self.url, 'http://self.invalid/').searchParams.has('_sort');
+  } catch {
+    return true;
+  }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -110,7 +126,16 @@ function countsPerAnalyte(matches: readonly unknown[], analytes: readonly (reado
 export function enoughResults(matches: readonly unknown[], stop: NonNullable<SearchPlan['stopWhen']>, now: Date): boolean {
   if (!newestFirst(matches)) return false;
   let oldest = Number.POSITIVE_INFINITY;
-  for (const m of matches) oldest = Math.min(oldest, resultTime(m) ?? oldest);
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const m of matches) {
+    const t = resultTime(m);
+    if (t === undefined) continue;
+    oldest = Math.min(oldest, t);
+    newest = Math.max(newest, t);
+  }
+  // Results that all share one time prove nothing about the order: a server that ignored _sort
+  // may have given its oldest results first.
+  if (!(newest > oldest)) return false;
   const pastHorizon = oldest < now.getTime() - stop.horizonDays * DAY_MS;
   return countsPerAnalyte(matches, stop.analytes).every((count) => count >= stop.perAnalyte || (count >= 1 && pastHorizon));
 }
@@ -184,7 +209,7 @@ export async function loadPatientData(
     first: Page,
     type: ReadableType,
     budget: number,
-    enough?: (matches: readonly unknown[]) => boolean,
+    decide?: (matches: readonly unknown[], body: Record<string, unknown>) => PageDecision,
   ): Promise<SearchResult> {
     const matches: unknown[] = [];
     const included: unknown[] = [];
@@ -216,11 +241,13 @@ export async function loadPatientData(
         if (resource.resourceType === type && mode !== 'include') matches.push(resource);
         else if (resource.resourceType === 'Medication') included.push(resource);
       }
-      if (enough?.(matches)) break;
       const link: unknown = Array.isArray(body.link)
         ? (body.link as unknown[]).find((l) => isObj(l) && l.relation === 'next' && typeof l.url === 'string')
         : undefined;
-      if (!isObj(link)) break;
+      if (!isObj(link)) break; // the last page: everything is read, whatever the order
+      const decision = decide?.(matches, body);
+      if (decision === 'enough') break;
+      if (decision === 'unsorted') return { matches, included, pagesRead, truncated: false, unsorted: true };
       if (!transport || !base) {
         throw new FhirReadError('unexpected', 'the prefetched result has more pages and no FHIR server was given to read them');
       }
@@ -308,10 +335,17 @@ export async function loadPatientData(
     } else if (missing.length > 0) {
       return { matches, included, pagesRead, truncated: true };
     }
-    // The unsorted first page may hold results the windows also returned: keep each once.
-    const ids = new Set(matches.map((m) => (isObj(m) ? `${String(m.resourceType)}/${String(m.id)}` : '')));
-    for (const m of firstMatches) if (!isObj(m) || m.id === undefined || !ids.has(`${String(m.resourceType)}/${String(m.id)}`)) matches.push(m);
-    return { matches, included, pagesRead, truncated: false };
+    // The unsorted first page, and both windows when a server dropped the date, may repeat results:
+    // keep each once, or a trend would show it twice.
+    const seen = new Set<string>();
+    const unique = [...matches, ...firstMatches].filter((m) => {
+      if (!isObj(m) || typeof m.id !== 'string') return true;
+      const key = `${String(m.resourceType)}/${m.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { matches: unique, included, pagesRead, truncated: false };
   }
 
   const prefetch = options.prefetch ?? {};
@@ -350,15 +384,18 @@ export async function loadPatientData(
       }
       const stop = options.readAllPages ? undefined : plan.stopWhen;
       if (!stop) return { plan, ok: true, result: await readPages(first, plan.resourceType, maxPages) };
-      // A newest-first search stops once older pages cannot matter. A server that ignored `_sort`
-      // (a first page with more to come, not newest first) is read by date windows instead.
-      const head = await readPages(first, plan.resourceType, 1);
-      if (!head.truncated || (newestFirst(head.matches) && enoughResults(head.matches, stop, now))) return { plan, ok: true, result: { ...head, truncated: false } };
-      if (newestFirst(head.matches) || !transport) {
-        return { plan, ok: true, result: await readPages(first, plan.resourceType, maxPages, (m) => enoughResults(m, stop, now)) };
-      }
-      const windowed = await latestByWindows(plan, stop, head.matches, maxPages - 1);
-      return { plan, ok: true, result: { ...windowed, included: [...head.included, ...windowed.included], pagesRead: windowed.pagesRead + 1 } };
+      // A newest-first search stops once older pages cannot matter. When the results prove not to
+      // be newest first (out of order, or a self link without the `_sort` we sent) and more pages
+      // follow, the server ignored `_sort`: the latest results are read by date windows instead.
+      const sentSort = new URL(first.url, 'http://first.invalid/').searchParams.has('_sort');
+      const decide = (matches: readonly unknown[], body: Record<string, unknown>): PageDecision => {
+        if (transport && (!newestFirst(matches) || (sentSort && !selfKeepsSort(body)))) return 'unsorted';
+        return enoughResults(matches, stop, now) ? 'enough' : 'more';
+      };
+      const sorted = await readPages(first, plan.resourceType, maxPages, decide);
+      if (!sorted.unsorted) return { plan, ok: true, result: sorted };
+      const windowed = await latestByWindows(plan, stop, sorted.matches, maxPages - sorted.pagesRead);
+      return { plan, ok: true, result: { ...windowed, included: [...sorted.included, ...windowed.included], pagesRead: windowed.pagesRead + sorted.pagesRead } };
     } catch (error) {
       return { plan, ok: false, error };
     }

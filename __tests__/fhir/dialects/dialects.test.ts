@@ -114,6 +114,23 @@ describe('dialect specifics', () => {
     expect(stats.maxInFlight).toBeLessThanOrEqual(8);
   });
 
+  it('a server that ignores _sort and refuses date windows: whole history read once each, or not checked, never doubled', async () => {
+    const harsh: Dialect = { name: 'sort-ignored-no-dates', source: 'combination of the above', ignoresSort: true, refuses: ['date'], defaultCount: 3, maxCount: 3, links: 'absolute' };
+    for (const { id } of demoPatients) {
+      forgetQuirks();
+      const expected = fromBundle(harsh, id);
+      const { result } = await throughDialect(harsh, id);
+      const unchecked = new Set(result.notChecked.flatMap((n) => n.affectedRules));
+      const got = shape(result);
+      const want = shape(expected);
+      const silent = [...new Set([...Object.keys(got), ...Object.keys(want)])].filter((r) => JSON.stringify(got[r]) !== JSON.stringify(want[r]) && !unchecked.has(r));
+      expect({ id, silent }).toEqual({ id, silent: [] });
+      if (!result.notChecked.some((n) => n.resourceType === 'Observation')) {
+        expect({ id, trends: result.trends.map((t) => t.points.map((p) => p.reference)) }).toEqual({ id, trends: expected.trends.map((t) => t.points.map((p) => p.reference)) });
+      }
+    }
+  });
+
   it('demo-large on a conformant server: the newest-first search stops after one page', async () => {
     const { result, stats } = await throughDialect(dialect('conformant'), 'demo-large');
     expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['diuretic', 'low-potassium']);
