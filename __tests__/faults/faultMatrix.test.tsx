@@ -257,3 +257,25 @@ describe.each((['MedicationRequest', 'MedicationStatement', 'Condition', 'Observ
     });
   },
 );
+
+// Not a failure: a server without MedicationStatement whose MedicationRequests cover the same rules
+// (Oracle Health). The sidebar shows a quiet coverage line and may still give the all-clear.
+describe('a server that offers no MedicationStatement but has MedicationRequest', () => {
+  it('sidebar: a quiet coverage note, the all-clear still possible, nothing not checked', async () => {
+    server.use(
+      http.get(`${BASE}/metadata`, () =>
+        HttpResponse.json({ resourceType: 'CapabilityStatement', rest: [{ mode: 'server', resource: TYPES.filter((t) => t !== 'MedicationStatement').map((type) => ({ type })) }] }),
+      ),
+      http.get(`${BASE}/Patient/${PATIENT_ID}`, () => HttpResponse.json(patient())),
+      http.get(`${BASE}/MedicationStatement`, () => HttpResponse.json(outcome('not supported'), { status: 404 })),
+      http.get(`${BASE}/:type`, ({ request }) => HttpResponse.json(searchset(new URL(request.url), []))),
+    );
+    const data = await loadPatientData(createFetchTransport({ baseUrl: BASE, timeoutMs: TIMEOUT_MS }), PATIENT_ID, knowledge(), { now: NOW });
+    expect(data.notChecked).toEqual([]);
+    const result = evaluate(knowledge(), data, NOW);
+    render(<Sidebar model={{ result, patient: data.patient, askThePatient: knowledgeBase.askThePatient, sourceArticle: SOURCE_ARTICLE }} />);
+    expect(screen.getByText(/No documented causes found/)).toBeInTheDocument();
+    expect(screen.getByText('This server keeps medications as orders (MedicationRequest); it offers no MedicationStatement.')).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Data not checked' })).toBeNull();
+  });
+});
