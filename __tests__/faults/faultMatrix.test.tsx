@@ -64,12 +64,14 @@ const TYPES = Object.keys(LOST) as ReadableType[];
 
 type Fault = { name: string; searchOnly?: boolean; reason?: RegExp; respond: (url: URL) => Promise<Response> | Response };
 const outcome = (text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { text } }] });
+/** Every text the faulty server puts in its OperationOutcomes: none may reach a reason or a card. */
+const SERVER_TEXT = /token expired|scope missing|not here|quota q-7 exhausted|boom|maintenance|search not supported|lost page|search failed midway/;
 const pageOf = (url: URL) => Number(url.searchParams.get('page') ?? '1');
 const FAULTS: Fault[] = [
   { name: '401', respond: () => HttpResponse.json(outcome('token expired'), { status: 401 }) },
   { name: '403', respond: () => HttpResponse.json(outcome('scope missing'), { status: 403 }) },
   { name: '404', respond: () => HttpResponse.json(outcome('not here'), { status: 404 }) },
-  { name: '429', respond: () => HttpResponse.json(outcome('slow down'), { status: 429, headers: { 'Retry-After': '0' } }) },
+  { name: '429', respond: () => HttpResponse.json(outcome('quota q-7 exhausted'), { status: 429, headers: { 'Retry-After': '0' } }) },
   { name: '500', respond: () => HttpResponse.json(outcome('boom'), { status: 500 }) },
   { name: '503', respond: () => HttpResponse.json(outcome('maintenance'), { status: 503, headers: { 'Retry-After': '0' } }) },
   { name: 'timeout', respond: async () => { await delay(TIMEOUT_MS * 3); return HttpResponse.json({}); } },
@@ -174,6 +176,7 @@ describe.each(scenarios)('%s fails with %s', (type, _name, fault) => {
     expect(data.notChecked.map((n) => n.resourceType)).toEqual([type]);
     human(data.notChecked[0]?.reason ?? '');
     if (fault.reason) expect(data.notChecked[0]?.reason).toMatch(fault.reason);
+    expect(data.notChecked[0]?.reason).not.toMatch(SERVER_TEXT);
     const result = evaluate(knowledge(), data, NOW);
     expect(result.findings.map((f) => f.ruleId).sort()).toEqual(expectedFor(type));
     expect(result.notChecked[0]?.affectedRules.length).toBeGreaterThan(0);
@@ -217,6 +220,8 @@ describe.each(scenarios)('%s fails with %s', (type, _name, fault) => {
     expect(res.status).toBe(200);
     const cards = (res.body as { cards: Card[] }).cards;
     expect(cards[0]?.indicator).toBe('warning');
+    // The server's own error text goes to diagnostics, never into a card.
+    expect(JSON.stringify(cards)).not.toMatch(SERVER_TEXT);
     expect(cards[0]?.summary).toMatch(/^Leg cramp causes not fully checked/);
     expect(cards.length).toBeGreaterThan(1);
   });
