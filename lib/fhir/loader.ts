@@ -449,7 +449,10 @@ export async function loadPatientData(
       if (typeof m.id === 'string') medications.set(`Medication/${m.id}`, m);
     }
     if (search.result.truncated) {
-      truncated.push({ resourceType: type, pagesRead: search.result.pagesRead });
+      // One entry per type (the sidebar keys its notes by type): the longest read that stopped early.
+      const previous = truncated.findIndex((t) => t.resourceType === type);
+      if (previous < 0) truncated.push({ resourceType: type, pagesRead: search.result.pagesRead });
+      else truncated[previous] = { resourceType: type, pagesRead: Math.max(truncated[previous]?.pagesRead ?? 0, search.result.pagesRead) };
       const reason = `only the first ${search.result.pagesRead} pages of results were read`;
       fail(type, { resourceType: type, reason: purpose ? `${purpose}: ${reason}` : reason });
     }
