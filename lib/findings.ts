@@ -11,7 +11,7 @@ export interface FindingsOutput {
   readonly patient: string | null;
   readonly now: string;
   readonly findings: { ruleId: string; title: string; evidence: string[]; matchedBy: 'code' | 'name' }[];
-  readonly notChecked: { resourceType: string; reason: string }[];
+  readonly notChecked: { resourceType: string; reason: string; affectedRules: readonly string[] }[];
 }
 
 export function toFindingsOutput(result: EvaluationResult): FindingsOutput {
@@ -24,7 +24,7 @@ export function toFindingsOutput(result: EvaluationResult): FindingsOutput {
       evidence: f.evidence.map((e) => e.reference),
       matchedBy: f.matchedBy,
     })),
-    notChecked: result.notChecked.map((n) => ({ resourceType: n.resourceType, reason: n.reason })),
+    notChecked: result.notChecked.map((n) => ({ resourceType: n.resourceType, reason: n.reason, affectedRules: n.affectedRules })),
   };
 }
 

@@ -202,7 +202,9 @@ describe('loadPatientData', () => {
       }),
     );
     const output = await findingsFromServer(BASE, PATIENT_ID, NOW, 'test-token');
-    expect(output.notChecked).toEqual([{ resourceType: 'Condition', reason: `only the first ${DEFAULT_MAX_PAGES} pages of results were read` }]);
+    expect(output.notChecked).toEqual([
+      { resourceType: 'Condition', reason: `only the first ${DEFAULT_MAX_PAGES} pages of results were read`, affectedRules: expect.arrayContaining(['parkinsons-disease', 'diabetes']) },
+    ]);
   });
 
   it('drops an optional parameter the server refuses, retries once, and starts without it next time', async () => {
