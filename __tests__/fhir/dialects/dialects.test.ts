@@ -1,6 +1,8 @@
 // Every demo patient read through every EHR dialect must give the same findings as the same data
 // read as one Bundle, or say which rules were not checked: zero silent disagreements. And no type
 // may be reported not checked when a documented minimal query would have worked.
+import { knowledgeBase } from '../../../cds-rules';
+import { compileKnowledge } from '../../../lib/engine/compile';
 import { evaluate } from '../../../lib/engine/evaluate';
 import type { EvaluationResult } from '../../../lib/engine/types';
 import { patientDataFromBundle } from '../../../lib/fhir/fromBundle';
@@ -129,6 +131,21 @@ describe('dialect specifics', () => {
         expect({ id, trends: result.trends.map((t) => t.points.map((p) => p.reference)) }).toEqual({ id, trends: expected.trends.map((t) => t.points.map((p) => p.reference)) });
       }
     }
+  });
+
+  it('the planner follows the knowledge: a new lab analyte (no results in demo-large) joins the search, still within 12 requests', async () => {
+    const calcium = { id: 'test-calcium', label: 'Calcium', loinc: ['17861-6'], unit: 'mg/dL', defaultLow: 8.5, trend: { points: 6, days: 730 } };
+    const rule = { id: 'test-low-calcium', title: 'Low calcium', reads: 'lab' as const, analyte: 'test-calcium', direction: 'low' as const, cause: { section: 's', authority: 'a', summary: 'test' } };
+    const extended = compileKnowledge({ ...knowledgeBase, analytes: [...knowledgeBase.analytes, calcium], rules: [...knowledgeBase.rules, rule] });
+    const { fetch, stats } = emulate(dialect('sort-ignored-50'), NOW);
+    const data = await loadPatientData(createFetchTransport({ baseUrl: EMULATOR_BASE, fetch }), 'demo-large', extended, { now: NOW });
+    const electrolyte = stats.requests.filter((u) => new URL(u).searchParams.get('code')?.includes('2823-3') || new URL(u).searchParams.get('code') === 'http://loinc.org|17861-6');
+    expect(new URL(electrolyte[0] ?? 'http://x').searchParams.get('code')).toContain('17861-6');
+    // The analyte still short after the 30-day window is asked for alone, older than the window.
+    expect(new URL(electrolyte.at(-1) ?? 'http://x').searchParams.get('code')).toBe('http://loinc.org|17861-6');
+    expect(data.notChecked).toEqual([]);
+    expect(evaluate(extended, data, NOW).findings.map((f) => f.ruleId).sort()).toEqual(['diuretic', 'low-potassium']);
+    expect(stats.requests.length).toBeLessThanOrEqual(12);
   });
 
   it('demo-large on a conformant server: the newest-first search stops after one page', async () => {
