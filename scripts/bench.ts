@@ -14,6 +14,8 @@ import { handleFhirGet } from '../lib/sandbox/fhirApi';
 import { sandboxStore } from '../lib/sandbox/store';
 import path from 'node:path';
 import { firstLoadKb } from './page-weight';
+import { DIALECTS, emulate, EMULATOR_BASE } from '../__tests__/fhir/dialects/emulator';
+import { forgetQuirks } from '../lib/fhir/queries';
 
 const NOW = new Date();
 const DAY = 86_400_000;
@@ -160,6 +162,39 @@ async function benchLoader(): Promise<void> {
   console.log(`\nTarget: a patient whose data fits one page per type in under 350 ms (at most two sequential waits).`);
 }
 
+/** demo-large under each emulated EHR dialect (the issue 13 test emulator), same added latency. */
+async function benchDialects(): Promise<void> {
+  console.log(`\n### Loader across EHR dialects: demo-large (2,400 results), ${LATENCY_MS} ms added to every response\n`);
+  console.log('| dialect | HTTP requests (first load) | HTTP requests (next load, server quirks remembered) | most at once | ms (first load) | not checked |');
+  console.log('|---|---|---|---|---|---|');
+  for (const dialect of DIALECTS) {
+    forgetQuirks();
+    const row: number[] = [];
+    let most = 0;
+    let ms = 0;
+    let gaps = 0;
+    for (let run = 0; run < 2; run++) {
+      const { fetch: serve, stats } = emulate(dialect, NOW);
+      const slow: typeof fetch = async (input, init) => {
+        await new Promise((r) => setTimeout(r, LATENCY_MS));
+        return serve(input, init);
+      };
+      const transport = createFetchTransport({ baseUrl: EMULATOR_BASE, token: () => 'bench', fetch: slow });
+      const t = performance.now();
+      const data = await loadPatientData(transport, 'demo-large', knowledge(), { now: NOW });
+      if (run === 0) {
+        ms = performance.now() - t;
+        gaps = data.notChecked.length;
+      }
+      row.push(stats.requests.length);
+      most = Math.max(most, stats.maxInFlight);
+    }
+    console.log(`| ${dialect.name} | ${row[0]} | ${row[1]} | ${most} | ${ms.toFixed(0)} | ${gaps} |`);
+  }
+  forgetQuirks();
+  console.log('\nTarget: demo-large right with _sort ignored and 50 per page within 12 requests.');
+}
+
 // --- Page weight -------------------------------------------------------------------------------
 
 function benchWeight(): void {
@@ -179,8 +214,13 @@ function benchWeight(): void {
 
 async function main(): Promise<void> {
   console.log(`Benchmarks on ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  if (process.env.BENCH_ONLY === 'dialects') {
+    await benchDialects();
+    return;
+  }
   benchEngine();
   await benchLoader();
+  await benchDialects();
   benchWeight();
 }
 

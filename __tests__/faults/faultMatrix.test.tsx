@@ -16,6 +16,7 @@ import { handleCds } from '../../lib/cds/service';
 import { evaluate } from '../../lib/engine/evaluate';
 import type { ReadableType } from '../../lib/engine/types';
 import { loadPatientData } from '../../lib/fhir/loader';
+import { forgetQuirks } from '../../lib/fhir/queries';
 import { createFetchTransport } from '../../lib/fhir/transport';
 import { BadInputError } from '../../lib/fhir/fromBundle';
 import { findingsFromServer } from '../../lib/findings';
@@ -61,14 +62,16 @@ const LOST: Record<ReadableType, string[]> = {
 };
 const TYPES = Object.keys(LOST) as ReadableType[];
 
-type Fault = { name: string; searchOnly?: boolean; respond: (url: URL) => Promise<Response> | Response };
+type Fault = { name: string; searchOnly?: boolean; reason?: RegExp; respond: (url: URL) => Promise<Response> | Response };
 const outcome = (text: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', details: { text } }] });
+/** Every text the faulty server puts in its OperationOutcomes: none may reach a reason or a card. */
+const SERVER_TEXT = /token expired|scope missing|not here|quota q-7 exhausted|boom|maintenance|search not supported|lost page|search failed midway/;
 const pageOf = (url: URL) => Number(url.searchParams.get('page') ?? '1');
 const FAULTS: Fault[] = [
   { name: '401', respond: () => HttpResponse.json(outcome('token expired'), { status: 401 }) },
   { name: '403', respond: () => HttpResponse.json(outcome('scope missing'), { status: 403 }) },
   { name: '404', respond: () => HttpResponse.json(outcome('not here'), { status: 404 }) },
-  { name: '429', respond: () => HttpResponse.json(outcome('slow down'), { status: 429, headers: { 'Retry-After': '0' } }) },
+  { name: '429', respond: () => HttpResponse.json(outcome('quota q-7 exhausted'), { status: 429, headers: { 'Retry-After': '0' } }) },
   { name: '500', respond: () => HttpResponse.json(outcome('boom'), { status: 500 }) },
   { name: '503', respond: () => HttpResponse.json(outcome('maintenance'), { status: 503, headers: { 'Retry-After': '0' } }) },
   { name: 'timeout', respond: async () => { await delay(TIMEOUT_MS * 3); return HttpResponse.json({}); } },
@@ -81,6 +84,20 @@ const FAULTS: Fault[] = [
     respond: (url) => (pageOf(url) === 2 ? HttpResponse.json(outcome('lost page'), { status: 500 }) : HttpResponse.json(searchset(url, [], pageOf(url) < 3))),
   },
   { name: 'next link that loops', searchOnly: true, respond: (url) => HttpResponse.json(searchset(url, [], true, true)) },
+  // Issue 13/14 failure kinds: a redirect away from the FHIR base (never followed), an error
+  // OperationOutcome entry inside a search Bundle, and pages that never end (sort ignored, page cap).
+  {
+    name: 'redirect off the FHIR base',
+    reason: /redirected the request away/,
+    respond: (url) => new HttpResponse(null, { status: 302, headers: { Location: `https://faulty.test/elsewhere${url.pathname.slice('/fhir'.length)}${url.search}` } }),
+  },
+  {
+    name: 'outcome error entry in the Bundle',
+    searchOnly: true,
+    reason: /reported an error inside the search result/,
+    respond: (url) => HttpResponse.json({ ...searchset(url, []), entry: [{ resource: outcome('search failed midway'), search: { mode: 'outcome' } }] }),
+  },
+  { name: 'endless pages (page cap)', searchOnly: true, reason: /only the first \d+ pages of results were read/, respond: (url) => HttpResponse.json(searchset(url, [], true)) },
 ];
 
 function searchset(url: URL, resources: fhir4.FhirResource[], hasNext = false, loop = false): fhir4.Bundle {
@@ -158,6 +175,8 @@ describe.each(scenarios)('%s fails with %s', (type, _name, fault) => {
     const data = await loadPatientData(transport, PATIENT_ID, knowledge(), { now: NOW });
     expect(data.notChecked.map((n) => n.resourceType)).toEqual([type]);
     human(data.notChecked[0]?.reason ?? '');
+    if (fault.reason) expect(data.notChecked[0]?.reason).toMatch(fault.reason);
+    expect(data.notChecked[0]?.reason).not.toMatch(SERVER_TEXT);
     const result = evaluate(knowledge(), data, NOW);
     expect(result.findings.map((f) => f.ruleId).sort()).toEqual(expectedFor(type));
     expect(result.notChecked[0]?.affectedRules.length).toBeGreaterThan(0);
@@ -201,7 +220,67 @@ describe.each(scenarios)('%s fails with %s', (type, _name, fault) => {
     expect(res.status).toBe(200);
     const cards = (res.body as { cards: Card[] }).cards;
     expect(cards[0]?.indicator).toBe('warning');
+    // The server's own error text goes to diagnostics, never into a card.
+    expect(JSON.stringify(cards)).not.toMatch(SERVER_TEXT);
     expect(cards[0]?.summary).toMatch(/^Leg cramp causes not fully checked/);
     expect(cards.length).toBeGreaterThan(1);
+  });
+});
+
+// A 400 on an optional parameter (`_include`, `_sort`, `_count`, a date window) is not a failure:
+// the documented minimal query works, so the type is read and nothing is reported not checked.
+describe.each((['MedicationRequest', 'MedicationStatement', 'Condition', 'Observation', 'Procedure'] as const).map((t) => [t] as const))(
+  '%s answers 400 to optional parameters',
+  (type) => {
+    const OPTIONAL = ['_include', '_sort', '_count', 'date'];
+    const strict = () =>
+      server.use(
+        http.get(`${BASE}/metadata`, () => HttpResponse.json({ resourceType: 'CapabilityStatement', rest: [{ mode: 'server', resource: TYPES.map((t) => ({ type: t })) }] })),
+        http.get(`${BASE}/Patient/${PATIENT_ID}`, () => HttpResponse.json(patient())),
+        http.get(`${BASE}/Medication/med-ins`, () => HttpResponse.json(insulinMed)),
+        http.get(`${BASE}/:type`, ({ request, params }) => {
+          const url = new URL(request.url);
+          if (params.type === type && OPTIONAL.some((p) => url.searchParams.has(p))) return HttpResponse.json(outcome('unsupported parameter'), { status: 400 });
+          return answer(String(params.type), url);
+        }),
+      );
+
+    it('loader: every finding, nothing not checked', async () => {
+      forgetQuirks();
+      strict();
+      const data = await loadPatientData(createFetchTransport({ baseUrl: BASE, timeoutMs: TIMEOUT_MS }), PATIENT_ID, knowledge(), { now: NOW });
+      expect(data.notChecked).toEqual([]);
+      expect(evaluate(knowledge(), data, NOW).findings.map((f) => f.ruleId).sort()).toEqual([...ALL_FINDINGS].sort());
+    });
+
+    it('findings command: every finding, nothing not checked', async () => {
+      forgetQuirks();
+      strict();
+      const output = await findingsFromServer(BASE, PATIENT_ID, NOW, undefined, { timeoutMs: TIMEOUT_MS });
+      expect(output.notChecked).toEqual([]);
+      expect(output.findings.map((f) => f.ruleId).sort()).toEqual([...ALL_FINDINGS].sort());
+    });
+  },
+);
+
+// Not a failure: a server without MedicationStatement whose MedicationRequests cover the same rules
+// (Oracle Health). The sidebar shows a quiet coverage line and may still give the all-clear.
+describe('a server that offers no MedicationStatement but has MedicationRequest', () => {
+  it('sidebar: a quiet coverage note, the all-clear still possible, nothing not checked', async () => {
+    server.use(
+      http.get(`${BASE}/metadata`, () =>
+        HttpResponse.json({ resourceType: 'CapabilityStatement', rest: [{ mode: 'server', resource: TYPES.filter((t) => t !== 'MedicationStatement').map((type) => ({ type })) }] }),
+      ),
+      http.get(`${BASE}/Patient/${PATIENT_ID}`, () => HttpResponse.json(patient())),
+      http.get(`${BASE}/MedicationStatement`, () => HttpResponse.json(outcome('not supported'), { status: 404 })),
+      http.get(`${BASE}/:type`, ({ request }) => HttpResponse.json(searchset(new URL(request.url), []))),
+    );
+    const data = await loadPatientData(createFetchTransport({ baseUrl: BASE, timeoutMs: TIMEOUT_MS }), PATIENT_ID, knowledge(), { now: NOW });
+    expect(data.notChecked).toEqual([]);
+    const result = evaluate(knowledge(), data, NOW);
+    render(<Sidebar model={{ result, patient: data.patient, askThePatient: knowledgeBase.askThePatient, sourceArticle: SOURCE_ARTICLE }} />);
+    expect(screen.getByText(/No documented causes found/)).toBeInTheDocument();
+    expect(screen.getByText('This server keeps medications as orders (MedicationRequest); it offers no MedicationStatement.')).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Data not checked' })).toBeNull();
   });
 });

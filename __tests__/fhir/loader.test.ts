@@ -1,7 +1,9 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { evaluate } from '../../lib/engine/evaluate';
-import { loadPatientData } from '../../lib/fhir/loader';
+import { DEFAULT_MAX_PAGES, loadPatientData } from '../../lib/fhir/loader';
+import { forgetQuirks } from '../../lib/fhir/queries';
+import { findingsFromServer } from '../../lib/findings';
 import { createFetchTransport } from '../../lib/fhir/transport';
 import { knowledge } from '../../lib/knowledge';
 import { condition, daysAgo, lab, medicationRequest, NOW, patient, PATIENT_ID, rxConcept } from '../helpers/fhir';
@@ -152,10 +154,31 @@ describe('loadPatientData', () => {
       expect(data.truncated).toEqual([]);
     });
 
-    it('reads every page when the server ignored the sort order', async () => {
+    it('switches to date windows when the server ignored the sort order', async () => {
       serveThree((i) => 10 + i * 7, false); // grouped by analyte, not by date
+      const data = await load();
+      const windows = seen.filter((u) => u.pathname.endsWith('/Observation') && u.searchParams.get('code')?.includes('2823-3')).map((u) => u.searchParams.get('date'));
+      expect(windows[0]).toBeNull();
+      expect(windows[1]).toMatch(/^ge\d{4}-\d{2}-\d{2}$/);
+      expect(data.notChecked).toEqual([]);
+    });
+
+    it('switches to date windows when the self link shows _sort was not applied, even if the page looks sorted', async () => {
+      server.use(
+        ...handlers({
+          Observation: (url) => {
+            const results = ['2823-3', '2951-2', '19123-9'].flatMap((code) => [3, 2, 1].map((d) => lab(code, code === '2951-2' ? 140 : 4, code === '19123-9' ? 'mg/dL' : 'mmol/L', { effectiveDateTime: daysAgo(d) })));
+            results.sort((a, b) => String(b.effectiveDateTime).localeCompare(String(a.effectiveDateTime)));
+            const applied = new URL(url);
+            applied.searchParams.delete('_sort');
+            const bundle = searchBundle(url.searchParams.has('date') ? results : results.slice(0, 3), url.searchParams.has('date') ? undefined : `${BASE}/Observation?patient=${PATIENT_ID}&page=1`);
+            return HttpResponse.json({ ...bundle, link: [{ relation: 'self', url: applied.toString() }, ...(bundle.link ?? [])] });
+          },
+        }),
+      );
       await load();
-      expect(electrolytePages()).toBe(3);
+      const electrolyte = seen.filter((u) => u.pathname.endsWith('/Observation') && u.searchParams.get('code')?.includes('2823-3'));
+      expect(electrolyte.map((u) => u.searchParams.get('date')?.slice(0, 2) ?? null)).toEqual([null, 'ge', 'lt']); // 3 per analyte in the window: the older ones are asked for too
     });
   });
 
@@ -171,6 +194,89 @@ describe('loadPatientData', () => {
     const data = await load(3);
     expect(data.observations).toHaveLength(3);
     expect(data.truncated).toEqual([{ resourceType: 'Observation', pagesRead: 3 }]);
+    // A read that stopped early is a gap in every face, with the rules it affects.
+    expect(data.notChecked).toEqual([{ resourceType: 'Observation', reason: expect.stringMatching(/only the first 3 pages of results were read$/) }]);
+    expect(evaluate(knowledge(), data, NOW).notChecked[0]?.affectedRules).toContain('low-potassium');
+  });
+
+  it('the findings command reports a truncated read as not checked (its JSON used to drop it)', async () => {
+    server.use(
+      ...handlers({
+        Condition: (url) => {
+          const page = Number(url.searchParams.get('page') ?? '0');
+          return HttpResponse.json(searchBundle([], `${BASE}/Condition?patient=${PATIENT_ID}&page=${page + 1}`));
+        },
+      }),
+    );
+    const output = await findingsFromServer(BASE, PATIENT_ID, NOW, 'test-token');
+    expect(output.notChecked).toEqual([
+      { resourceType: 'Condition', reason: `only the first ${DEFAULT_MAX_PAGES} pages of results were read`, affectedRules: expect.arrayContaining(['parkinsons-disease', 'diabetes']) },
+    ]);
+  });
+
+  it('drops an optional parameter the server refuses, retries once, and starts without it next time', async () => {
+    forgetQuirks();
+    server.use(
+      ...handlers({
+        Condition: (url) => {
+          if (url.searchParams.has('_count')) {
+            return HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'Unknown parameter _count' }] }, { status: 400 });
+          }
+          return HttpResponse.json(searchBundle([condition([{ system: 'sct', code: '44054006', display: 'Diabetes' }])]));
+        },
+      }),
+    );
+    const first = await load();
+    expect(first.notChecked).toEqual([]);
+    expect(first.conditions).toHaveLength(1);
+    const conditionCalls = () => seen.filter((u) => u.pathname.endsWith('/Condition'));
+    expect(conditionCalls().map((u) => u.searchParams.has('_count'))).toEqual([true, false]);
+    seen.length = 0;
+    await load();
+    expect(conditionCalls().map((u) => u.searchParams.has('_count'))).toEqual([false]);
+    forgetQuirks();
+  });
+
+  it('does not retry a 401 or 403 with fewer parameters', async () => {
+    forgetQuirks();
+    server.use(...handlers({ Condition: () => new HttpResponse(null, { status: 403 }) }));
+    const data = await load();
+    expect(seen.filter((u) => u.pathname.endsWith('/Condition'))).toHaveLength(1);
+    expect(data.notChecked[0]?.status).toBe(403);
+  });
+
+  it('turns an error outcome entry into not checked, and hands warnings to onDiagnostic without using them as data', async () => {
+    const diagnostics: unknown[] = [];
+    server.use(
+      ...handlers({
+        Condition: () =>
+          HttpResponse.json({
+            resourceType: 'Bundle',
+            type: 'searchset',
+            entry: [{ search: { mode: 'outcome' }, resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'warning', code: 'informational', diagnostics: 'results filtered' }] } }],
+          }),
+        Procedure: () =>
+          HttpResponse.json({
+            resourceType: 'Bundle',
+            type: 'searchset',
+            entry: [{ search: { mode: 'outcome' }, resource: { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: 'db timeout on node 7' }] } }],
+          }),
+      }),
+    );
+    const data = await loadPatientData(transport(), PATIENT_ID, knowledge(), { now: NOW, onDiagnostic: (d) => diagnostics.push(d) });
+    expect(data.notChecked).toEqual([{ resourceType: 'Procedure', reason: 'the server reported an error inside the search result, so it may be incomplete' }]);
+    expect(diagnostics).toEqual(
+      expect.arrayContaining([
+        { resourceType: 'Condition', kind: 'warning', text: 'results filtered' },
+        { resourceType: 'Procedure', kind: 'outcome', text: 'db timeout on node 7' },
+      ]),
+    );
+  });
+
+  it('keeps the token at home: a next link to /r4x/ beside the base /r4 is refused', async () => {
+    server.use(...handlers({ Condition: () => HttpResponse.json(searchBundle([], 'https://fhir.test/r4x/Condition?page=2')) }));
+    const data = await load();
+    expect(data.notChecked[0]).toEqual(expect.objectContaining({ resourceType: 'Condition', reason: expect.stringMatching(/outside/) }));
   });
 
   it('reports a next link that loops as not checked', async () => {
@@ -229,7 +335,7 @@ describe('loadPatientData', () => {
     [
       'an OperationOutcome',
       () => HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', diagnostics: 'Scope missing' }] }, { status: 403 }),
-      /Scope missing/,
+      /^(?!.*Scope missing).*denied \(403\)/,
     ],
     ['malformed JSON', () => new HttpResponse('{"resourceType": "Bund', { status: 200, headers: { 'Content-Type': 'application/fhir+json' } }), /not valid JSON/],
     ['an HTML page with status 200', () => new HttpResponse('<html>Login</html>', { status: 200, headers: { 'Content-Type': 'text/html' } }), /not valid JSON/],
@@ -250,13 +356,33 @@ describe('loadPatientData', () => {
     ]);
   });
 
-  it('says a type is not offered when the search fails and the CapabilityStatement lacks it', async () => {
+  it('says a type is not offered when the search fails, the CapabilityStatement lacks it and no other type covers it', async () => {
     server.use(
-      http.get(`${BASE}/metadata`, () => HttpResponse.json(capability(ALL_TYPES.filter((t) => t !== 'MedicationStatement')))),
-      ...handlers({ MedicationStatement: () => new HttpResponse(null, { status: 400 }) }),
+      http.get(`${BASE}/metadata`, () => HttpResponse.json(capability(ALL_TYPES.filter((t) => t !== 'Procedure')))),
+      ...handlers({ Procedure: () => new HttpResponse(null, { status: 404 }) }),
     );
     const data = await load();
-    expect(data.notChecked).toEqual([{ resourceType: 'MedicationStatement', reason: 'this FHIR server does not offer them', status: 400 }]);
+    expect(data.notChecked).toEqual([{ resourceType: 'Procedure', reason: 'this FHIR server does not offer them', status: 404 }]);
+    expect(data.coverageNotes).toBeUndefined();
+  });
+
+  it('keeps the server’s error text out of the reason and hands it to onDiagnostic', async () => {
+    const diagnostics: unknown[] = [];
+    server.use(
+      ...handlers({
+        Condition: () =>
+          HttpResponse.json({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'forbidden', diagnostics: '<b>internal host db-7.corp</b>' }] }, { status: 403 }),
+      }),
+    );
+    const data = await loadPatientData(
+      createFetchTransport({ baseUrl: BASE, token: () => 'test-token', onDiagnostic: (d) => diagnostics.push(d) }),
+      PATIENT_ID,
+      knowledge(),
+      { now: NOW },
+    );
+    expect(data.notChecked).toEqual([{ resourceType: 'Condition', reason: expect.stringMatching(/^access was denied \(403\)/), status: 403 }]);
+    expect(JSON.stringify(data)).not.toContain('db-7');
+    expect(diagnostics).toEqual([{ resourceType: 'Condition', status: 403, kind: 'http', text: '<b>internal host db-7.corp</b>' }]);
   });
 
   it('retries a 429 honouring Retry-After, then succeeds', async () => {

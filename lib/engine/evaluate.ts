@@ -527,5 +527,6 @@ export function evaluate(
     resultNotes: [...resultNotes, ...criteriaNotes],
     truncated: data.truncated ?? [],
     trends: trendsFor(knowledge.analytes.values(), results, now, units),
+    ...(data.coverageNotes && data.coverageNotes.length > 0 ? { coverageNotes: data.coverageNotes } : {}),
   };
 }

@@ -318,6 +318,8 @@ export interface PatientData {
   readonly procedures?: readonly fhir4.Procedure[];
   readonly notChecked: readonly NotChecked[];
   readonly truncated?: readonly Truncation[];
+  /** Quiet notes on how the server's data covers the rules (e.g. medications kept only as orders). */
+  readonly coverageNotes?: readonly string[];
 }
 
 export interface Evidence {
@@ -436,4 +438,6 @@ export interface EvaluationResult {
   readonly resultNotes: readonly ResultNote[];
   readonly truncated: readonly Truncation[];
   readonly trends: readonly Trend[];
+  /** Passed through from PatientData: how the server's data covers the rules; not a gap. */
+  readonly coverageNotes?: readonly string[];
 }

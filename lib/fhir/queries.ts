@@ -4,10 +4,23 @@ import { typesReadBy, type CompiledKnowledge } from '../engine/compile';
 import type { ReadableType } from '../engine/types';
 import { SYSTEMS } from '../terminology/codes';
 
+/**
+ * One search parameter. Required parts are the documented minimum (patient, codes, status); optional
+ * parts only make the search cheaper (`_include`, `_sort`, `_count`, date windows) and may be dropped
+ * when a server rejects them, without changing what the rules see.
+ */
+export interface QueryPart {
+  readonly name: string;
+  /** Already URL-encoded. */
+  readonly value: string;
+  readonly optional?: boolean;
+}
+
 export interface SearchPlan {
   readonly resourceType: ReadableType;
-  /** Query string without the patient parameter. */
+  /** Query string without the patient parameter: every part, required and optional. */
   readonly query: string;
+  readonly parts: readonly QueryPart[];
   /** Search parameter that names the patient. */
   readonly patientParam: 'patient';
   /** What the search is for, when a type is read by several searches ("glucose results"). */
@@ -35,7 +48,10 @@ function since(now: Date, days: number): string {
   return new Date(now.getTime() - (days + 1) * DAY_MS).toISOString().slice(0, 10);
 }
 
-function loincQuery(codes: Iterable<string>): string {
+const joinParts = (parts: readonly QueryPart[]) => parts.map((p) => `${p.name}=${p.value}`).join('&');
+const withQuery = (plan: Omit<SearchPlan, 'query'>): SearchPlan => ({ ...plan, query: joinParts(plan.parts) });
+
+export function loincQuery(codes: Iterable<string>): string {
   return encodeURIComponent([...codes].map((c) => `${SYSTEMS.loinc}|${c}`).join(','));
 }
 
@@ -51,15 +67,20 @@ function observationPlans(knowledge: CompiledKnowledge, now: Date, windows: bool
     const fresh = [...new Set(codes)].filter((c) => !taken.has(c));
     if (fresh.length === 0) return;
     for (const c of fresh) taken.add(c);
-    const window = days === undefined || !windows ? '' : `&date=ge${since(now, days)}`;
-    plans.push({
+    plans.push(withQuery({
       resourceType: 'Observation',
-      query: `code=${loincQuery(fresh)}${window}&_sort=-date&_count=${PAGE_SIZE}`,
+      // Epic requires code or category on every Observation search: code is always required here.
+      parts: [
+        { name: 'code', value: loincQuery(fresh) },
+        ...(days === undefined || !windows ? [] : [{ name: 'date', value: `ge${since(now, days)}`, optional: true }]),
+        { name: '_sort', value: '-date', optional: true },
+        { name: '_count', value: String(PAGE_SIZE), optional: true },
+      ],
       patientParam: 'patient',
       purpose,
       key,
       ...(stopWhen ? { stopWhen } : {}),
-    });
+    }));
   };
   const latest = knowledge.latestAnalytes;
   add(
@@ -101,39 +122,98 @@ export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date(
 
   const plans: SearchPlan[] = [];
   if (types.has('MedicationStatement')) {
-    plans.push({
+    plans.push(withQuery({
       resourceType: 'MedicationStatement',
-      query: `status=active,intended&_include=MedicationStatement:medication&_count=${PAGE_SIZE}`,
+      parts: [
+        { name: 'status', value: 'active,intended' },
+        { name: '_include', value: 'MedicationStatement:medication', optional: true },
+        { name: '_count', value: String(PAGE_SIZE), optional: true },
+      ],
       patientParam: 'patient',
       key: 'medicationStatements',
-    });
+    }));
   }
   if (types.has('MedicationRequest')) {
-    plans.push({
+    plans.push(withQuery({
       resourceType: 'MedicationRequest',
-      query: `status=active&_include=MedicationRequest:medication&_count=${PAGE_SIZE}`,
+      parts: [
+        { name: 'status', value: 'active' },
+        { name: '_include', value: 'MedicationRequest:medication', optional: true },
+        { name: '_count', value: String(PAGE_SIZE), optional: true },
+      ],
       patientParam: 'patient',
       key: 'medicationRequests',
-    });
+    }));
   }
   if (types.has('Condition')) {
     // Not filtered by code: ICD-10 prefixes and name matching cannot be expressed as a token search.
-    plans.push({ resourceType: 'Condition', query: `_count=${PAGE_SIZE}`, patientParam: 'patient', key: 'conditions' });
+    plans.push(withQuery({ resourceType: 'Condition', parts: [{ name: '_count', value: String(PAGE_SIZE), optional: true }], patientParam: 'patient', key: 'conditions' }));
   }
   if (types.has('Observation')) plans.push(...observationPlans(knowledge, now, windows));
   if (types.has('Procedure')) {
     // Only the window the rules look at; not filtered by code, so an uncoded "hemodialysis" entry
     // can still be matched by name.
-    plans.push({
+    plans.push(withQuery({
       resourceType: 'Procedure',
-      query: `${windows ? `date=ge${since(now, procedureWindow(knowledge))}&` : ''}_count=${PAGE_SIZE}`,
+      parts: [
+        ...(windows ? [{ name: 'date', value: `ge${since(now, procedureWindow(knowledge))}`, optional: true }] : []),
+        { name: '_count', value: String(PAGE_SIZE), optional: true },
+      ],
       patientParam: 'patient',
       key: 'procedures',
-    });
+    }));
   }
   return plans;
 }
 
-export function searchUrl(plan: SearchPlan, patientId: string): string {
-  return `${plan.resourceType}?${plan.patientParam}=${encodeURIComponent(patientId)}&${plan.query}`;
+export function searchUrl(plan: SearchPlan, patientId: string, query: string = plan.query): string {
+  return `${plan.resourceType}?${plan.patientParam}=${encodeURIComponent(patientId)}${query ? `&${query}` : ''}`;
+}
+
+/** What one FHIR server was seen to reject, so later searches to it start without it. */
+export interface ServerQuirks {
+  /** Optional parameter names the server refused (`_include`, `_sort`, `_count`, `date`). */
+  readonly rejected: Set<string>;
+  /** The server refused a date without a time: windows are sent as full instants. */
+  dateInstant: boolean;
+}
+
+const QUIRKS_LIMIT = 200;
+const quirksByBase = new Map<string, ServerQuirks>();
+
+/** The quirks remembered for a FHIR base (per process; bounded so arbitrary bases cannot grow it). */
+export function quirksFor(baseUrl: string): ServerQuirks {
+  let quirks = quirksByBase.get(baseUrl);
+  if (!quirks) {
+    quirks = { rejected: new Set(), dateInstant: false };
+    if (quirksByBase.size >= QUIRKS_LIMIT) {
+      const oldest = quirksByBase.keys().next().value;
+      if (oldest !== undefined) quirksByBase.delete(oldest);
+    }
+    quirksByBase.set(baseUrl, quirks);
+  }
+  return quirks;
+}
+
+/** Forgets every server's quirks (tests). */
+export function forgetQuirks(): void {
+  quirksByBase.clear();
+}
+
+/** `ge2026-08-26` -> `ge2026-08-26T00:00:00Z`; values that already carry a time are kept. */
+export function asInstant(value: string): string {
+  return value.replace(/^([a-z]{2})?(\d{4}-\d{2}-\d{2})$/, (_m, prefix: string | undefined, day: string) => `${prefix ?? ''}${day}T00:00:00Z`);
+}
+
+export type QueryForm = 'preferred' | 'instant' | 'minimal';
+
+/**
+ * The query for a search in one form: `preferred` drops what the server is known to reject,
+ * `instant` also writes dates as full instants, `minimal` keeps only the required parts.
+ */
+export function queryFor(parts: readonly QueryPart[], quirks: ServerQuirks, form: QueryForm = 'preferred'): string {
+  const kept = parts
+    .filter((p) => !p.optional || (form !== 'minimal' && !quirks.rejected.has(p.name)))
+    .map((p) => (p.name === 'date' && (quirks.dateInstant || form === 'instant') ? { ...p, value: asInstant(p.value) } : p));
+  return joinParts(kept);
 }

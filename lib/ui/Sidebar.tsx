@@ -76,6 +76,11 @@ export function Sidebar({ model }: { model: SidebarModel }) {
             ))}
           </ul>
         ) : null}
+        {result.coverageNotes?.map((note) => (
+          <p key={note} className="note coverage">
+            {note}
+          </p>
+        ))}
         {result.truncated.map((t) => (
           <p key={t.resourceType} className="note">
             Truncated: only the first {t.pagesRead} pages of {TYPE_WORDS[t.resourceType].toLowerCase()} were read.
