@@ -11,6 +11,11 @@ const base = createJestConfig({
   testEnvironment: 'node',
   testMatch: ['<rootDir>/__tests__/**/*.test.ts?(x)'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/e2e/'],
+  // Each worker gets its own embedded CDS store folder (one process may hold a folder at a time).
+  setupFiles: ['<rootDir>/__tests__/helpers/storeDir.js'],
+  // ...and a test file that opened the process's store (through the API route) closes it, so the
+  // next file in the same worker can open the folder again and the worker can exit.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/closeStore.ts'],
   moduleNameMapper: {
     '^fhirclient$': '<rootDir>/node_modules/fhirclient/lib/entry/browser.js',
     '^@electric-sql/pglite$': '<rootDir>/node_modules/@electric-sql/pglite/dist/index.js',

@@ -80,6 +80,16 @@ describe('patient-view policy', () => {
     expect(kinds(withGap({ medicationRequests: [laba()], conditions: [cramp()] }))).toEqual(['gaps:', 'finding:long-acting-beta-agonist']);
     expect(kinds(withGap({ medicationRequests: [laba()] }))).toEqual([]);
   });
+
+  it('says data was not checked when the Conditions could not be read (the complaint is unknown), and nothing more', () => {
+    const p = planPatientView(
+      evaluate(knowledge(), { ...data({ medicationRequests: [laba()] }), notChecked: [{ resourceType: 'Condition', reason: 'the server did not answer within 8 s' }] }, NOW),
+      DEFAULT,
+      new Set(),
+    );
+    expect(kinds(p)).toEqual(['gaps:']);
+    expect(p.silence).toBe('complaint-unknown');
+  });
 });
 
 describe('order-select / order-sign policy', () => {

@@ -206,7 +206,7 @@ describe.each(scenarios)('%s fails with %s', (type, _name, fault) => {
 
   it('CDS Hooks: a warning card says what was not checked, and the other findings still come', async () => {
     serve(type, fault);
-    const config = { ...readCdsConfig({}), jwtRequired: false, fhirTimeoutMs: TIMEOUT_MS };
+    const config = { ...readCdsConfig({}), jwtRequired: false, fhirTimeoutMs: TIMEOUT_MS, patientViewTrigger: 'always' as const };
     const res = await handleCds(
       {
         method: 'POST',

@@ -88,7 +88,10 @@ describe('JWT audience and SMART link never come from request headers', () => {
     process.env.CDS_PUBLIC_BASE_URL = PUBLIC;
     const spoofed = await post(await token('https://attacker.test/cds-services/leg-cramp-factors'), 'attacker.test');
     expect(spoofed).toEqual({ status: 401, body: { error: 'Unauthorized' } });
+    // Speak for this patient without a documented complaint, so there are cards whose links to check.
+    process.env.CDS_PATIENT_VIEW_TRIGGER = 'always';
     const good = await post(await token(`${PUBLIC}/cds-services/leg-cramp-factors`), 'attacker.test');
+    delete process.env.CDS_PATIENT_VIEW_TRIGGER;
     expect(good.status).toBe(200);
     const cards = good.body.cards as { links?: { url: string }[] }[];
     expect(cards.length).toBeGreaterThan(0);

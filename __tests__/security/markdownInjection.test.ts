@@ -72,7 +72,7 @@ function poison(resources: readonly fhir4.FhirResource[], pick: () => string): f
 }
 
 const withFindings = demoPatients.filter((p) => p.expected.length > 0);
-const config = { ...readCdsConfig({}), jwtRequired: false };
+const config = { ...readCdsConfig({}), jwtRequired: false, patientViewTrigger: 'always' as const };
 
 describe('card Markdown under hostile resource ids and text', () => {
   it('renders to no injected element, link or javascript: (markdown-it, HTML on and off)', async () => {

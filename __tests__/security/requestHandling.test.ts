@@ -4,6 +4,7 @@
 // - a slow body is cut off with 408 after CDS_BODY_TIMEOUT_MS;
 // - prefetch about another patient than context.patientId is refused with 400;
 // - 401, 413, 415 and 408 are written to the security log, with no token or patient id.
+import { openStore } from '../../lib/store';
 import { request } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import handler from '../../pages/api/cds-services/[[...path]]';
@@ -27,6 +28,8 @@ beforeAll(async () => {
   process.env.CDS_MAX_BODY_BYTES = '2000';
   delete process.env.SANDBOX_ENABLED;
   api = await serveApi('/api/cds-services', handler);
+  // A server opens its store when it starts; the timings below are about the request alone.
+  await openStore();
 });
 afterAll(async () => {
   await api.close();

@@ -25,7 +25,7 @@ export type CardPlan =
   | { readonly kind: 'weak'; readonly findings: readonly Finding[] }
   | { readonly kind: 'gaps' };
 
-export type Silence = 'deceased' | 'no-complaint' | 'nothing-current';
+export type Silence = 'deceased' | 'no-complaint' | 'complaint-unknown' | 'nothing-current';
 
 export interface PatientViewPlan {
   readonly plans: readonly CardPlan[];
@@ -54,7 +54,13 @@ export function planPatientView(result: EvaluationResult, policy: CardPolicy, sn
   const pushable = result.findings.filter((f) => !f.verify && !policy.disabledRules.has(f.ruleId) && !snoozed.has(f.ruleId));
   const plans: CardPlan[] = pushable.filter((f) => f.level === 'safety').map((finding) => ({ kind: 'safety' as const, finding }));
   const speak = policy.trigger === 'always' || result.complaint.recorded;
-  if (!speak) return { plans, silence: 'no-complaint' };
+  const gaps = result.notChecked.length > 0 || result.truncated.length > 0 || result.resultNotes.length > 0;
+  if (!speak) {
+    // Conditions (or the Patient) that could not be read leave the complaint (or death) unknown: say
+    // that data was not checked rather than stay silent as if there were no complaint.
+    const unknown = result.notChecked.some((n) => n.resourceType === 'Condition' || n.resourceType === 'Patient');
+    return unknown ? { plans: [{ kind: 'gaps' }, ...plans], silence: 'complaint-unknown' } : { plans, silence: 'no-complaint' };
+  }
 
   const causes = pushable.filter((f) => f.level !== 'safety');
   const byId = new Map(causes.map((f) => [f.ruleId, f] as const));
@@ -74,7 +80,6 @@ export function planPatientView(result: EvaluationResult, policy: CardPolicy, sn
     else weak.push(finding);
   }
   if (weak.length > 0) plans.push({ kind: 'weak', findings: weak });
-  const gaps = result.notChecked.length > 0 || result.truncated.length > 0;
   if (gaps) plans.unshift({ kind: 'gaps' });
   const spoke = plans.some((p) => p.kind !== 'gaps' && p.kind !== 'safety');
   return spoke ? { plans } : { plans, silence: 'nothing-current' };

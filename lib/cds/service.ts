@@ -192,7 +192,8 @@ function usablePrefetch(value: unknown, key: string): boolean {
 async function authorize(call: CdsCall, config: CdsConfig, audiences: string[], deps: CdsDeps): Promise<CdsResponse | undefined> {
   if (!config.jwtRequired) return undefined;
   try {
-    await verifyCdsJwt(call.authorization, audiences, config, deps.store ? (iss, jti, expiresAt) => deps.store!.rememberJti(iss, jti, expiresAt) : undefined);
+    const open = deps.store;
+    await verifyCdsJwt(call.authorization, audiences, config, open ? async (iss, jti, expiresAt) => (await open()).rememberJti(iss, jti, expiresAt) : undefined);
     return undefined;
   } catch (e) {
     // Which check failed is for the operator (security log), not for the caller.
@@ -204,8 +205,11 @@ async function authorize(call: CdsCall, config: CdsConfig, audiences: string[], 
 
 /** What the service keeps between requests; absent in some unit tests, where nothing is remembered. */
 export interface CdsDeps {
-  readonly store?: CdsStore;
+  /** Opens (once) and returns the store; called only after the request's JWT has been verified. */
+  readonly store?: () => Promise<CdsStore>;
 }
+
+const storeOf = async (deps: CdsDeps): Promise<CdsStore | undefined> => (deps.store ? deps.store() : undefined);
 
 interface LoadedRequest {
   readonly patientId: string;
@@ -286,10 +290,11 @@ async function hook(call: CdsCall, config: CdsConfig, deps: CdsDeps): Promise<Cd
   if ('status' in loaded) return loaded;
   const result = evaluate(knowledge(), loaded.data, now, { units: serverUnitConverter() });
   const patient = storeKey(loaded);
-  const snoozed = await snoozedFor(deps.store, patient, now);
+  const store = await storeOf(deps);
+  const snoozed = await snoozedFor(store, patient, now);
   const plan = planPatientView(result, { trigger: config.patientViewTrigger, disabledRules: config.disabledRules }, snoozed);
   const issued = renderPatientView(plan.plans, result, { article: SOURCE_ARTICLE, launchUrl: `${call.baseUrl}/launch` });
-  await remember(deps.store, SERVICE_ID, issued, patient, now);
+  await remember(store, SERVICE_ID, issued, patient, now);
   return { status: 200, body: { cards: issued.map((i) => i.card) } };
 }
 
@@ -314,10 +319,11 @@ async function orderHook(call: CdsCall, config: CdsConfig, deps: CdsDeps, servic
   if ('status' in loaded) return loaded;
   const result = evaluate(knowledge(), loaded.data, now, { units: serverUnitConverter() });
   const patient = storeKey(loaded);
-  const snoozed = await snoozedFor(deps.store, patient, now);
+  const store = await storeOf(deps);
+  const snoozed = await snoozedFor(store, patient, now);
   const plans = planOrders(considered, { complaint: result.complaint.recorded, deceased: result.deceased !== undefined }, { trigger: config.patientViewTrigger, disabledRules: config.disabledRules }, snoozed);
   const issued = renderOrderCards(plans, knowledge(), { article: SOURCE_ARTICLE, launchUrl: `${call.baseUrl}/launch` });
-  await remember(deps.store, serviceId, issued, patient, now);
+  await remember(store, serviceId, issued, patient, now);
   return { status: 200, body: { cards: issued.map((i) => i.card) } };
 }
 
@@ -340,11 +346,12 @@ async function feedback(call: CdsCall, config: CdsConfig, deps: CdsDeps, service
     }
   }
   const receivedAt = call.now ?? new Date();
+  const store = await storeOf(deps);
   for (const item of parsed.data.feedback) {
     const reason = item.overrideReason?.reason;
     // The free-text comment may name the patient, so it is not kept.
-    if (deps.store) {
-      await deps.store.recordFeedback(
+    if (store) {
+      await store.recordFeedback(
         {
           serviceId,
           cardUuid: item.card,

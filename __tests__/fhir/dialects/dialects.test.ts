@@ -1,8 +1,6 @@
 // Every demo patient read through every EHR dialect must give the same findings as the same data
 // read as one Bundle, or say which rules were not checked: zero silent disagreements. And no type
 // may be reported not checked when a documented minimal query would have worked.
-import { knowledgeBase } from '../../../cds-rules';
-import { compileKnowledge } from '../../../lib/engine/compile';
 import { evaluate } from '../../../lib/engine/evaluate';
 import type { EvaluationResult } from '../../../lib/engine/types';
 import { patientDataFromBundle } from '../../../lib/fhir/fromBundle';

@@ -6,6 +6,31 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { CdsConfigError, readCdsConfig, type CdsConfig } from '../../../lib/cds/config';
 import { CdsBodyError, handleCds } from '../../../lib/cds/service';
 import { securityEvent } from '../../../lib/log/security';
+import { registerReadinessCheck } from '../../../lib/health/readiness';
+import { openStore } from '../../../lib/store';
+import type { CdsStore } from '../../../lib/store/types';
+
+// The store (feedback, snoozes, replay ids) is opened once per process; readiness reports it.
+registerReadinessCheck('store', async () => {
+  const health = await (await openStore()).ready();
+  if (!health.ok) throw new Error('store not ready');
+});
+
+class StoreUnavailable extends Error {}
+
+/** The store, opened on first use (after the JWT is checked, so a bad token never waits for it). */
+async function store(): Promise<CdsStore> {
+  try {
+    return await openStore();
+  } catch (e) {
+    // A store that cannot open is a configuration fault: the service refuses rather than forget.
+    securityEvent('config.refused', { status: 503, reason: e instanceof Error ? e.message.slice(0, 300) : 'store unavailable' });
+    throw new StoreUnavailable();
+  }
+}
+
+// Open it when the route loads, so the first EHR request does not wait for it.
+void openStore().catch(() => undefined);
 
 export const config = { api: { bodyParser: false } };
 
@@ -106,11 +131,15 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
         baseUrl: cfg.publicBaseUrl ?? '',
       },
       cfg,
+      { store },
     );
     for (const [k, v] of Object.entries(answer.headers ?? {})) res.setHeader(k, v);
     if (answer.status === 408 || answer.status === 413) res.setHeader('Connection', 'close');
     return res.status(answer.status).json(answer.body);
-  } catch {
+  } catch (e) {
+    if (e instanceof StoreUnavailable) {
+      return res.status(503).json({ error: 'The CDS service cannot reach its store (feedback, snoozes and replay protection); see the server log.' });
+    }
     // Never echo the error: it could hold data from the FHIR server.
     return res.status(500).json({ error: 'The CDS service failed while evaluating the request' });
   }
