@@ -7,7 +7,7 @@ const config = [
   ...nextTs,
   { ignores: ['.next/**', 'node_modules/**', 'test-results/**', 'next-env.d.ts'] },
   // CommonJS config files are loaded by Node and Next directly.
-  { files: ['*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['*.js', '__tests__/helpers/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 ];
 
 export default config;
