@@ -33,13 +33,13 @@ afterAll(async () => {
 });
 
 const resourcesOf = (id: string) => demoPatients.find((p) => p.id === id)?.resources(NOW) ?? [];
-const cramp = (patientId: string): fhir4.Condition => ({
+const cramp = (patientId: string, onset = '2026-10-01'): fhir4.Condition => ({
   resourceType: 'Condition',
   id: `cramp-${patientId}`,
   subject: { reference: `Patient/${patientId}` },
   clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
   code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'G47.62', display: 'Sleep related leg cramps' }] },
-  onsetDateTime: '2026-10-01',
+  onsetDateTime: onset,
 });
 let instance = 0;
 const hookInstance = () => `00000000-0000-4000-8000-${String(++instance).padStart(12, '0')}`;
@@ -248,5 +248,34 @@ describe('clinician controls through the store', () => {
     expect(once.status).toBe(200);
     const again = await patientView('demo-diuretic', resourcesOf('demo-diuretic'), config, { authorization: `Bearer ${token}` });
     expect(again).toMatchObject({ status: 401, body: { error: 'Unauthorized' } });
+  });
+});
+
+const SANDBOX_DIR = path.resolve(__dirname, '../../../shared/reference/sandbox-patients');
+(fs.existsSync(SANDBOX_DIR) ? describe : describe.skip)('over the public SMART sandbox bundles', () => {
+  const files = fs.existsSync(SANDBOX_DIR) ? fs.readdirSync(SANDBOX_DIR).filter((f) => /^[0-9a-f-]{36}\.json$/.test(f)) : [];
+  const load = (f: string) => (JSON.parse(fs.readFileSync(path.join(SANDBOX_DIR, f), 'utf8')) as fhir4.Bundle).entry?.map((e) => e.resource as fhir4.FhirResource) ?? [];
+  const at = new Date('2021-06-01T00:00:00Z');
+
+  it('pushes nothing for any patient without a complaint; with one added, every living patient with a current strong or moderate finding gets a card for it', async () => {
+    let withComplaint = 0;
+    for (const f of files) {
+      const id = f.slice(0, -5);
+      const resources = load(f);
+      const silent = await patientView(id, resources, OPEN, { now: at });
+      expect({ id, cards: cardsOf(silent) }).toEqual({ id, cards: [] });
+      const spoken = await patientView(id, [...resources, cramp(id, '2021-05-01')], OPEN, { now: at });
+      withComplaint += cardsOf(spoken).length;
+      const { evaluate } = await import('../../lib/engine/evaluate');
+      const { knowledge } = await import('../../lib/knowledge');
+      const { patientDataFromBundle } = await import('../../lib/fhir/fromBundle');
+      const { data } = patientDataFromBundle({ resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) });
+      const result = evaluate(knowledge(), data, at);
+      const needed = result.deceased ? [] : result.findings.filter((x) => !x.verify && (x.level === 'strong' || x.level === 'moderate')).map((x) => x.ruleId);
+      const covered = cardsOf(spoken).flatMap((c) => [c.source.topic?.code ?? '', ...result.linked.filter((l) => l.linkId === c.source.topic?.code).flatMap((l) => l.ruleIds)]);
+      for (const rule of needed) expect({ id, rule, covered: covered.includes(rule) }).toEqual({ id, rule, covered: true });
+    }
+    // Written from the data (2021-06-01): 11 cards for 9 of the 12 patients once a complaint is added.
+    expect(withComplaint).toBe(11);
   });
 });
