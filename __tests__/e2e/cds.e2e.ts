@@ -19,7 +19,11 @@ describe('CDS Hooks over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const body = (await res.json()) as { services: { id: string; hook: string }[] };
-    expect(body.services.map((s) => [s.id, s.hook])).toEqual([['leg-cramp-factors', 'patient-view']]);
+    expect(body.services.map((s) => [s.id, s.hook])).toEqual([
+      ['leg-cramp-factors', 'patient-view'],
+      ['leg-cramp-order-select', 'order-select'],
+      ['leg-cramp-order-sign', 'order-sign'],
+    ]);
   });
 
   it('answers a CORS preflight with the methods and headers a browser client needs', async () => {
@@ -54,14 +58,18 @@ describe('demo EHR CDS Hooks view', () => {
     await browser?.close();
   });
 
-  it('shows one linked card for demo-diuretic, from a signed call that read the demo FHIR API', async () => {
+  it('shows the cards for demo-complaint (a documented complaint), from a signed call that read the demo FHIR API', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${ORIGIN}/sandbox`);
-    await page.getByRole('link', { name: 'CDS Hooks cards for Walter Hughes' }).click();
-    await page.waitForURL(/\/sandbox\/cds\?patient=demo-diuretic$/, { timeout: 30_000 });
-    await expect(page.locator('main').textContent()).resolves.toContain('Answer: HTTP 200, 1 card.');
+    await page.getByRole('link', { name: 'CDS Hooks cards for Helen Achterberg' }).click();
+    await page.waitForURL(/\/sandbox\/cds\?patient=demo-complaint$/, { timeout: 30_000 });
+    await expect(page.locator('main').textContent()).resolves.toContain('Answer: HTTP 200, 3 cards.');
     const cards = await page.locator('li.cds-card h2').allTextContents();
-    expect(cards).toEqual(['Leg cramps: Diuretic (water pill) + Low potassium (potassium loss)']);
+    expect(cards).toEqual([
+      'Leg cramps safety: Quinine: not recommended for cramps',
+      'Leg cramps: Long-acting beta-agonist inhaler (evidence: strong)',
+      'Leg cramps: Diuretic (water pill) + Low potassium (potassium loss)',
+    ]);
     await page.context().close();
   });
 
