@@ -71,6 +71,7 @@ export const analytes = [
     // 3016-3 and 11580-8, thyrotropin in serum/plasma. m[IU]/L equals u[IU]/mL.
     loinc: ['3016-3', '11580-8'],
     unit: 'm[IU]/L',
+    displayUnit: 'mIU/L',
     defaultHigh: 4.5,
     trend: TREND,
   },

@@ -6,7 +6,7 @@ import { findName, mentions } from '../terminology/names';
 import { SYSTEMS } from '../terminology/codes';
 import type { CompiledConditionRule } from './compile';
 import { ageInYears, DAY_MS, parseFhirDate } from './dates';
-import { beyond, formatNumber, observationDate, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
+import { beyond, formatNumber, unitLabel, observationDate, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
 import { codesIn, codingsOf, isObject, labelOf, namesOf, str } from './text';
 import type { Evidence, GestationSettings, ResultNote, StatusResultCriterion } from './types';
 
@@ -139,7 +139,7 @@ export function resultMatches(
       notes.push({
         analyte: analyte.id,
         reference: ref(obs),
-        message: `A ${analyte.label.toLowerCase()} result is in "${reading.unit}", which cannot be converted to ${analyte.unit}; it was not interpreted.`,
+        message: `A ${analyte.label.toLowerCase()} result is in "${reading.unit}", which cannot be converted to ${unitLabel(analyte)}; it was not interpreted.`,
       });
       continue;
     }
@@ -152,15 +152,15 @@ export function resultMatches(
         notes.push({
           analyte: analyte.id,
           reference: ref(obs),
-          message: `The ${analyte.label.toLowerCase()} result is ${relation} ${formatNumber(criterion.threshold)} ${analyte.unit}, but the patient's age is unknown, so it was not interpreted (adult limit).`,
+          message: `The ${analyte.label.toLowerCase()} result is ${relation} ${formatNumber(criterion.threshold)} ${unitLabel(analyte)}, but the patient's age is unknown, so it was not interpreted (adult limit).`,
         });
         continue;
       }
       if (age < criterion.minAgeYears) continue;
       extra.push(`Age ${age} when measured.`);
     }
-    const recorded = recordedValue(obs) ?? `${formatNumber(reading.value)} ${analyte.unit}`;
-    const converted = `${reading.comparator ?? ''}${formatNumber(reading.value)} ${analyte.unit}`;
+    const recorded = recordedValue(obs) ?? `${formatNumber(reading.value)} ${unitLabel(analyte)}`;
+    const converted = `${reading.comparator ?? ''}${formatNumber(reading.value)} ${unitLabel(analyte)}`;
     matches.push({
       matchedBy: 'code',
       evidence: {
@@ -171,7 +171,7 @@ export function resultMatches(
         status: String(obs.status),
         value: recorded,
         ...(converted !== recorded ? { convertedValue: converted } : {}),
-        limit: `${relation} ${formatNumber(criterion.threshold)} ${analyte.unit} within ${criterion.withinDays} days`,
+        limit: `${relation} ${formatNumber(criterion.threshold)} ${unitLabel(analyte)} within ${criterion.withinDays} days`,
         limitSource: 'rule threshold',
         ...(extra.length > 0 ? { notes: extra } : {}),
       },

@@ -24,7 +24,7 @@ import {
   type Match,
 } from './criteria';
 import { DAY_MS, parseFhirDate } from './dates';
-import { beyond, formatNumber, latestByAnalyte, limitFor, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
+import { beyond, formatNumber, unitLabel, latestByAnalyte, limitFor, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
 import { CONDITION_SYSTEMS, SYSTEMS } from '../terminology/codes';
 import { linkFindings } from './links';
 import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, newestSupportingDate, type DrugIdentity } from './medications';
@@ -405,7 +405,7 @@ export function evaluate(
           reference: ref(obs),
           message:
             reading.kind === 'unconvertible'
-              ? `The latest ${analyte.label.toLowerCase()} result is in "${reading.unit}", which cannot be converted to ${analyte.unit}; it was not interpreted.`
+              ? `The latest ${analyte.label.toLowerCase()} result is in "${reading.unit}", which cannot be converted to ${unitLabel(analyte)}; it was not interpreted.`
               : `The latest ${analyte.label.toLowerCase()} result has no numeric value or abnormal flag; it was not interpreted.`,
         });
       }
@@ -425,15 +425,15 @@ export function evaluate(
     }
     const limit = limitFor(obs, analyte, direction, units);
     if (!limit || !beyond(direction, reading.value, reading.comparator, limit.value)) return { kind: 'read' };
-    const recorded = recordedValue(obs) ?? `${formatNumber(reading.value)} ${analyte.unit}`;
-    const converted = `${reading.comparator ?? ''}${formatNumber(reading.value)} ${analyte.unit}`;
+    const recorded = recordedValue(obs) ?? `${formatNumber(reading.value)} ${unitLabel(analyte)}`;
+    const converted = `${reading.comparator ?? ''}${formatNumber(reading.value)} ${unitLabel(analyte)}`;
     return {
       kind: 'read',
       evidence: {
         ...base,
         value: recorded,
         ...(converted !== recorded ? { convertedValue: converted } : {}),
-        limit: `${direction === 'low' ? 'lower limit' : 'upper limit'} ${formatNumber(limit.value)} ${analyte.unit}`,
+        limit: `${direction === 'low' ? 'lower limit' : 'upper limit'} ${formatNumber(limit.value)} ${unitLabel(analyte)}`,
         limitSource: limit.source,
         ...(notes.length > 0 ? { notes } : {}),
       },

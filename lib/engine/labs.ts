@@ -50,6 +50,11 @@ export function latestByAnalyte(
   return { latest, undated };
 }
 
+/** The analyte's unit as a clinician reads it. */
+export function unitLabel(analyte: Analyte): string {
+  return analyte.displayUnit ?? analyte.unit;
+}
+
 export function formatNumber(value: number): string {
   return String(Number(value.toFixed(value >= 100 ? 1 : 2)));
 }

@@ -4,7 +4,7 @@ import type { UnitConverter } from '../terminology/units';
 import type { ResultIndex } from './criteria';
 import { ref } from './criteria';
 import { DAY_MS } from './dates';
-import { beyond, limitFor, readValue } from './labs';
+import { beyond, limitFor, readValue, unitLabel } from './labs';
 import type { Analyte, Trend, TrendPoint } from './types';
 
 export function trendsFor(
@@ -53,7 +53,7 @@ export function trendsFor(
     trends.push({
       analyte: analyte.id,
       label: analyte.label,
-      unit: analyte.unit,
+      unit: unitLabel(analyte),
       ...(low !== undefined ? { low } : {}),
       ...(high !== undefined ? { high } : {}),
       points: points.reverse(),

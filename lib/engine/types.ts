@@ -228,6 +228,8 @@ export interface Analyte {
   readonly loinc: readonly string[];
   /** UCUM code of the unit the limits are written in. */
   readonly unit: string;
+  /** How a clinician writes that unit, when the UCUM code reads oddly ("mIU/L" for m[IU]/L). */
+  readonly displayUnit?: string;
   /** Needed to convert between mass and substance amounts (g/mol). */
   readonly molecularWeight?: number;
   /** Absolute ionic charge, needed to convert equivalents. */

@@ -46,12 +46,15 @@ function problem(pid: string, id: string, system: string, code: string, display:
   };
 }
 
+/** How laboratories print a UCUM unit whose code reads oddly. */
+const UNIT_TEXT: Readonly<Record<string, string>> = { 'm[IU]/L': 'mIU/L' };
+
 function result(pid: string, id: string, loinc: string, display: string, value: number, unit: string, when: string, extra: Partial<fhir4.Observation> = {}): fhir4.Observation {
   return {
     resourceType: 'Observation', id, status: 'final', subject: subject(pid), effectiveDateTime: when,
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
     code: { coding: [{ system: LOINC, code: loinc, display }], text: display },
-    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+    valueQuantity: { value, unit: UNIT_TEXT[unit] ?? unit, system: 'http://unitsofmeasure.org', code: unit },
     ...extra,
   };
 }
