@@ -18,7 +18,7 @@ export const DEFAULT_MAX_PAGES = 30;
 /** Distinct Medication resources read by id for one patient; references beyond are not checked. */
 export const MAX_MEDICATION_READS = 50;
 /** Requests in flight at once for one load (searches, pages, Medication reads, metadata). */
-export const MAX_CONCURRENT_REQUESTS = 8;
+export const MAX_CONCURRENT_REQUESTS = 10;
 /** When a server ignores `_sort`, the first date window for the latest electrolytes, in days. */
 export const FIRST_WINDOW_DAYS = 30;
 
@@ -386,12 +386,17 @@ export async function loadPatientData(
         first = { body: given, url: base ? absolute(searchUrl(plan, patientId)) : searchUrl(plan, patientId) };
       } else {
         if (!transport) throw new FhirReadError('unexpected', prefetchFailure(given));
+        // Searched at once, in the same wave as everything else; only when it fails does the
+        // CapabilityStatement decide whether another type covers its rules (a quiet note) or it is
+        // not checked. Waiting for /metadata first would add a sequential round trip for everyone.
         const cover = COVERED_BY[plan.resourceType];
-        if (cover) {
-          const capability = await capabilityPromise;
-          if (capability && !capability.has(plan.resourceType) && capability.has(cover.by)) return { plan, ok: 'covered', note: cover.note };
+        try {
+          first = await firstPage(plan);
+        } catch (error) {
+          const capability = cover ? await capabilityPromise : undefined;
+          if (cover && capability && !capability.has(plan.resourceType) && capability.has(cover.by)) return { plan, ok: 'covered', note: cover.note };
+          throw error;
         }
-        first = await firstPage(plan);
       }
       const stop = options.readAllPages ? undefined : plan.stopWhen;
       if (!stop) return { plan, ok: true, result: await readPages(first, plan.resourceType, maxPages) };
