@@ -11,7 +11,7 @@ import { serverUnitConverter } from '../terminology/ucumNode';
 import { securityEvent } from '../log/security';
 import { createSafeFetch } from '../net/safeFetch';
 import { CdsAuthError, verifyCdsJwt } from './auth';
-import { OVERRIDE_REASONS, renderOrderCards, renderPatientView, SNOOZE_REASON, type IssuedCard } from './cards';
+import { renderOrderCards, renderPatientView, SNOOZE_REASON, type IssuedCard } from './cards';
 import type { CdsConfig } from './config';
 import { planOrders, planPatientView } from './policy';
 import { orderPrefetchTemplates, prefetchTemplates } from './prefetch';
@@ -395,5 +395,3 @@ export async function handleCds(call: CdsCall, config: CdsConfig, deps: CdsDeps 
   }
   return error(404, `No CDS service at /cds-services/${path}`);
 }
-
-export { OVERRIDE_REASONS };
