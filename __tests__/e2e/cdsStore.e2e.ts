@@ -205,11 +205,13 @@ async function replayLogged(app: App): Promise<boolean> {
 
 // ---- (a) Embedded store: restart ------------------------------------------------------------------------
 describe('CDS store over HTTP: the embedded store across a restart', () => {
-  const parent = tempDir('cds-store-e2e-');
-  const dir = path.join(parent, 'store');
-  afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
+  // Made in the test, so a run that skips it (-t) leaves no folder behind.
+  let parent: string | undefined;
+  afterAll(() => parent && fs.rmSync(parent, { recursive: true, force: true }));
 
   test('a snooze sent before the restart still silences that card after it, and a JWT used before it is refused after it', async () => {
+    parent = tempDir('cds-store-e2e-');
+    const dir = path.join(parent, 'store');
     const patient = complaintPatient();
     const other = complaintPatient();
     const port = PORT + 1;
