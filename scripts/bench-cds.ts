@@ -1,10 +1,26 @@
-// Load test of the CDS Hooks service (not a timed test): starts the production build on loopback
-// with a trusted issuer, then drives POST /cds-services/leg-cramp-factors with autocannon using a
-// realistic, prefetch-complete request, each with its own freshly signed ES384 JWT (jti is single
-// use). Prints requests per second and latency percentiles. Run: npm run bench:cds
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// Load test of the CDS Hooks service (a bench, not a timed test). For each store (embedded PGlite in a fresh
+// folder, then PostgreSQL) it starts the production build on loopback with a trusted issuer, and drives with
+// autocannon, at BENCH_CONNECTIONS connections:
+//   - GET /cds-services (discovery: no JWT, no store, no rules: the floor of what the server can do),
+//   - patient-view for a realistic record WITH a documented leg-cramp complaint, so cards are produced (and
+//     remembered in the store),
+//   - order-select with two draft orders, quinine and furosemide (a warning and an info card),
+// each hook request with its own freshly signed ES384 JWT (every jti is used once, so each request also writes
+// a replay id). Tokens are signed before each run, so the client's signing cost is not counted against the
+// server on this shared machine. Every run is bounded by BENCH_REQUESTS and BENCH_SECONDS.
+//
+//   npm run bench:cds                 (builds first; `npx tsx scripts/bench-cds.ts` reuses the build)
+//   BENCH_PORT=3210 BENCH_REQUESTS=4000 BENCH_SECONDS=30 BENCH_CONNECTIONS=10 BENCH_WARMUP=300
+//   BENCH_STORES=embedded,postgres    which stores to measure
+//   BENCH_ENDPOINTS=patient-view      only these rows (discovery, patient-view, order-select)
+//   DATABASE_URL=postgres://...       PostgreSQL to use (a scratch database: the bench writes to it), with
+//                                     CDS_STORE_SECRET when that database already has one; without DATABASE_URL a
+//                                     throwaway cluster is started with scripts/test-postgres.sh
+//   BENCH_CPU_PROF=DIR                the server writes a V8 CPU profile per store to DIR (open in Chrome DevTools)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { prefetchFromResources } from '../lib/cds/prefetch';
@@ -22,27 +38,39 @@ interface Result {
   latency: Histogram;
   non2xx: number;
   errors: number;
-  duration: number;
+  timeouts: number;
+  start: Date;
+  finish: Date;
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<Result>;
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = Number(process.env.BENCH_PORT ?? 3210);
 const ORIGIN = `http://127.0.0.1:${PORT}`;
-const SERVICE = `${ORIGIN}/cds-services/leg-cramp-factors`;
 const ISSUER = 'https://bench-ehr.example.org';
+const KID = 'bench-1';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 4000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const STORES = (process.env.BENCH_STORES ?? 'embedded,postgres').split(/[\s,]+/).filter(Boolean);
+const ONLY = (process.env.BENCH_ENDPOINTS ?? '').split(/[\s,]+/).filter(Boolean);
+const BENCH_SECRET = 'bench-cds-store-secret-0123456789-abcdef';
+const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+
 /**
- * A realistic record built from the demo patients (never from ../shared, which users do not have):
- * one person with the demo's medications, conditions, procedures and results, plus three years of
- * quarterly electrolytes, glucose and BMI, about the size of a Synthea record.
+ * A realistic record built from the demo patients (never from ../shared, which users do not have): one person
+ * with the documented leg-cramp complaint of demo-complaint and the medications, conditions, procedures and
+ * results of four other demo patients, plus three years of quarterly electrolytes, glucose and BMI, about the
+ * size of a Synthea record.
  */
 function benchPatient(): { id: string; label: string; resources: fhir4.FhirResource[] } {
   const id = 'bench-patient';
   const now = new Date();
   const resources: fhir4.FhirResource[] = [{ resourceType: 'Patient', id, birthDate: '1958-03-14', gender: 'female' }];
-  for (const demo of demoPatients.filter((p) => ['demo-hypoglycemia', 'demo-alcohol', 'demo-overweight', 'demo-dialysis'].includes(p.id))) {
+  const sources = ['demo-complaint', 'demo-hypoglycemia', 'demo-alcohol', 'demo-overweight', 'demo-dialysis'];
+  for (const demo of demoPatients.filter((p) => sources.includes(p.id))) {
     for (const r of demo.resources(now)) {
       if (r.resourceType === 'Patient') continue;
       resources.push({ ...r, id: `${demo.id}-${r.id}`, subject: { reference: `Patient/${id}` } } as fhir4.FhirResource);
@@ -59,81 +87,277 @@ function benchPatient(): { id: string; label: string; resources: fhir4.FhirResou
       });
     }
   }
-  return { id, label: `a ${resources.length}-resource record built from the demo patients`, resources };
+  return { id, label: `${resources.length} resources, complaint documented`, resources };
 }
 
-async function waitForServer(): Promise<void> {
-  for (let i = 0; i < 150; i++) {
+function draft(patientId: string, id: string, code: string | undefined, name: string): fhir4.MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest', id, status: 'draft', intent: 'order', subject: { reference: `Patient/${patientId}` },
+    medicationCodeableConcept: code ? { coding: [{ system: RX, code, display: name }], text: name } : { text: name },
+  };
+}
+
+interface Endpoint {
+  readonly name: string;
+  readonly serviceId?: string;
+  readonly body?: string;
+}
+
+function endpoints(): { list: Endpoint[]; label: string } {
+  const patient = benchPatient();
+  const patientView = JSON.stringify({
+    hook: 'patient-view',
+    hookInstance: crypto.randomUUID(),
+    context: { userId: 'Practitioner/bench', patientId: patient.id },
+    prefetch: prefetchFromResources(patient.resources),
+  });
+  const orderSelect = JSON.stringify({
+    hook: 'order-select',
+    hookInstance: crypto.randomUUID(),
+    context: {
+      userId: 'Practitioner/bench',
+      patientId: patient.id,
+      draftOrders: {
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [
+          { resource: draft(patient.id, 'draft-quinine', undefined, 'Quinine sulfate 324 mg capsule at bedtime') },
+          { resource: draft(patient.id, 'draft-furosemide', '313988', 'Furosemide 40 MG Oral Tablet') },
+        ],
+      },
+    },
+    prefetch: prefetchFromResources(patient.resources, ['patient', 'conditions']),
+  });
+  return {
+    label: `patient-view: ${patient.label}, prefetch complete, ${(patientView.length / 1024).toFixed(1)} kB body; order-select: draft quinine + draft furosemide, ${(orderSelect.length / 1024).toFixed(1)} kB body`,
+    list: [
+      { name: 'discovery (GET /cds-services)' },
+      { name: 'patient-view', serviceId: 'leg-cramp-factors', body: patientView },
+      { name: 'order-select', serviceId: 'leg-cramp-order-select', body: orderSelect },
+    ],
+  };
+}
+
+// ---- Servers -----------------------------------------------------------------------------------------------
+interface Server {
+  readonly child: ChildProcess;
+  readonly output: string[];
+  stop(): Promise<void>;
+}
+
+function startServer(env: Record<string, string>, jwk: Record<string, unknown>, profileDir?: string): Server {
+  const base: Record<string, string> = {};
+  // Nothing from the caller's environment may pick another store, issuer or the demo EHR.
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(CDS_|SANDBOX_|DATABASE_URL$|PORT$|NODE_OPTIONS$)/.test(k)) base[k] = v;
+  // Node runs Next's CLI itself, so the profiling flags (not allowed in NODE_OPTIONS) reach the server process.
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeFlags, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
+    cwd: ROOT,
+    env: {
+      ...base,
+      NODE_ENV: 'production',
+      CDS_PUBLIC_BASE_URL: ORIGIN,
+      CDS_TRUSTED_ISSUERS: JSON.stringify({ [ISSUER]: { jwks: { keys: [jwk] } } }),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (d: Buffer) => {
+    output.push(d.toString());
+    if (output.length > 200) output.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Waits until the server answers and its store is open (readiness). */
+async function waitForServer(server: Server): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (server.child.exitCode !== null) break;
     try {
-      if ((await fetch(`${ORIGIN}/cds-services`)).ok) return;
+      await fetch(`${ORIGIN}/cds-services`);
+      const ready = (await (await fetch(`${ORIGIN}/api/health?ready`)).json()) as { checks?: Record<string, string> };
+      if (ready.checks?.store === 'ok') return;
     } catch {
       /* not yet */
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('the server did not start');
+  throw new Error(`the server did not get ready:\n${server.output.join('').slice(-2000)}`);
 }
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** PostgreSQL for the bench: DATABASE_URL, else a throwaway cluster (undefined with a reason when none starts). */
+function postgres(): { url: string; secret: string; stop: () => void; label: string } | { skipped: string } {
+  const given = process.env.DATABASE_URL?.trim();
+  if (given) return { url: given, secret: process.env.CDS_STORE_SECRET?.trim() || BENCH_SECRET, stop: () => {}, label: 'PostgreSQL (DATABASE_URL)' };
+  const dir = tempDir('bench-cds-pg-');
+  const script = path.join(ROOT, 'scripts/test-postgres.sh');
+  const started = spawnSync('bash', [script, 'start', path.join(dir, 'pg')], { encoding: 'utf8', timeout: 60_000 });
+  if (started.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skipped: (started.stderr || '').trim().split('\n').pop() || `scripts/test-postgres.sh exited ${started.status}` };
+  }
+  const version = spawnSync('psql', [started.stdout.trim(), '-Atc', 'SHOW server_version'], { encoding: 'utf8' }).stdout?.trim().split(' ')[0];
+  return {
+    url: started.stdout.trim(),
+    secret: BENCH_SECRET,
+    label: `PostgreSQL ${version || ''} (throwaway, Unix socket)`.replace('  ', ' '),
+    stop: () => {
+      spawnSync('bash', [script, 'stop', path.join(dir, 'pg')], { timeout: 30_000 });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---- Load ----------------------------------------------------------------------------------------------------
+type Signer = (audience: string) => Promise<string>;
+
+async function load(endpoint: Endpoint, sign: Signer, amount: number, seconds: number): Promise<Result> {
+  const url = `${ORIGIN}/cds-services${endpoint.serviceId ? `/${endpoint.serviceId}` : ''}`;
+  if (!endpoint.body) return autocannon({ url, connections: CONNECTIONS, duration: seconds, maxOverallRequests: amount });
+  // One token per request, signed beforehand; a few spare for requests autocannon starts as the run ends.
+  const tokens: string[] = [];
+  for (let i = 0; i < amount + CONNECTIONS * 2; i++) tokens.push(await sign(url));
+  let next = 0;
+  return autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    maxOverallRequests: amount,
+    headers: { 'content-type': 'application/json' },
+    body: endpoint.body,
+    requests: [
+      {
+        setupRequest: (req: { headers: Record<string, string> }) => ({
+          ...req,
+          headers: { ...req.headers, authorization: `Bearer ${tokens[next++] ?? ''}` },
+        }),
+      },
+    ],
+  });
+}
+
+/** One checked call: the answer must be 200; gives its card count. */
+async function probe(endpoint: Endpoint, sign: Signer): Promise<string> {
+  const url = `${ORIGIN}/cds-services${endpoint.serviceId ? `/${endpoint.serviceId}` : ''}`;
+  const res = endpoint.body
+    ? await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await sign(url)}` }, body: endpoint.body })
+    : await fetch(url);
+  const body = (await res.json()) as { cards?: { indicator: string }[]; services?: unknown[] };
+  if (res.status !== 200) throw new Error(`${endpoint.name} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.cards ? `${body.cards.length} cards (${body.cards.map((c) => c.indicator).join(', ')})` : `${body.services?.length ?? 0} services`;
+}
+
+/** CPU time (user + system, ms) the process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which is in parentheses and may hold spaces): utime and stime are 14 and 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('no production build: run next build first (npm run bench:cds does)');
   const { privateKey, publicKey } = await generateKeyPair('ES384');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'bench-1', alg: 'ES384' };
-  const server = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', CDS_PUBLIC_BASE_URL: ORIGIN, CDS_TRUSTED_ISSUERS: JSON.stringify({ [ISSUER]: { jwks: { keys: [jwk] } } }) },
-    stdio: 'ignore',
-  });
-  try {
-    await waitForServer();
-    const patient = benchPatient();
-    const body = JSON.stringify({
-      hook: 'patient-view',
-      hookInstance: crypto.randomUUID(),
-      context: { userId: 'Practitioner/bench', patientId: patient.id },
-      prefetch: prefetchFromResources(patient.resources),
-    });
-    const sign = () =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'ES384', kid: 'bench-1', typ: 'JWT' })
-        .setIssuer(ISSUER)
-        .setAudience(SERVICE)
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .setJti(crypto.randomUUID())
-        .sign(privateKey);
-    const warm = await fetch(SERVICE, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await sign()}` }, body });
-    const warmBody = (await warm.json()) as { cards?: { summary: string }[] };
-    if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}`);
-    const tokens: string[] = [];
-    for (let i = 0; i < REQUESTS + CONNECTIONS * 2; i++) tokens.push(await sign());
-    let next = 0;
-    const autocannon = createRequire(__filename)('autocannon') as Autocannon;
-    const result = await autocannon({
-      url: SERVICE,
-      method: 'POST',
-      connections: CONNECTIONS,
-      amount: REQUESTS,
-      headers: { 'content-type': 'application/json' },
-      body,
-      requests: [
-        {
-          setupRequest: (req: { headers: Record<string, string> }) => ({
-            ...req,
-            headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-          }),
-        },
-      ],
-    });
-    const rps = result.requests.total / result.duration;
-    console.log(`CDS Hooks patient-view benchmark (${patient.label}, prefetch complete, ${(body.length / 1024).toFixed(1)} kB body, ${warmBody.cards?.length ?? 0} cards)`);
-    console.log(`| requests | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |`);
-    console.log(`|---|---|---|---|---|---|---|---|---|`);
-    console.log(
-      `| ${result.requests.total} | ${CONNECTIONS} | ${rps.toFixed(0)} | ${result.latency.p50} | ${result.latency.p90} | ${result.latency.p99} | ${result.latency.max} | ${result.non2xx} | ${result.errors} |`,
-    );
-  } finally {
-    server.kill();
+  const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'ES384' };
+  const sign: Signer = (audience) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384', kid: KID, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(crypto.randomUUID())
+      .sign(privateKey);
+  const { list, label } = endpoints();
+  const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  const rows: string[] = [];
+  const notes: string[] = [];
+  const [loadBefore = 0] = os.loadavg();
+  for (const kind of STORES) {
+    let env: Record<string, string>;
+    let storeLabel: string;
+    let cleanup = () => {};
+    if (kind === 'embedded') {
+      const dir = tempDir('bench-cds-store-');
+      env = { CDS_STORE_DIR: path.join(dir, 'store') };
+      storeLabel = 'embedded (PGlite, fresh folder)';
+      cleanup = () => rmSync(dir, { recursive: true, force: true });
+    } else if (kind === 'postgres') {
+      const pg = postgres();
+      if ('skipped' in pg) {
+        notes.push(`PostgreSQL skipped: ${pg.skipped}`);
+        continue;
+      }
+      env = { DATABASE_URL: pg.url, CDS_STORE_SECRET: pg.secret };
+      storeLabel = pg.label;
+      cleanup = pg.stop;
+    } else {
+      throw new Error(`unknown store "${kind}" in BENCH_STORES (embedded, postgres)`);
+    }
+    const server = startServer(env, jwk, profileDir);
+    try {
+      await waitForServer(server);
+      for (const endpoint of list.filter((e) => ONLY.length === 0 || ONLY.some((o) => e.name.startsWith(o)))) {
+        notes.push(`${storeLabel}, ${endpoint.name}: ${await probe(endpoint, sign)}`);
+        if (WARMUP > 0) await load(endpoint, sign, WARMUP, 15);
+        const cpuBefore = cpuMs(server.child.pid);
+        const r = await load(endpoint, sign, REQUESTS, SECONDS);
+        const cpuAfter = cpuMs(server.child.pid);
+        const cpu = cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0 ? ((cpuAfter - cpuBefore) / r.requests.total).toFixed(2) : '—';
+        // autocannon's own `duration` is whole seconds: too coarse for short runs.
+        const rps = r.requests.total / ((new Date(r.finish).getTime() - new Date(r.start).getTime()) / 1000);
+        rows.push(
+          `| ${storeLabel} | ${endpoint.name} | ${fmt(r.requests.total)} | ${fmt(rps)} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${r.latency.max} | ${cpu} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+        );
+      }
+    } finally {
+      await server.stop();
+      cleanup();
+    }
   }
+  const [loadAfter = 0] = os.loadavg();
+  console.log(`CDS Hooks service benchmark: ${CONNECTIONS} connections on loopback, at most ${fmt(REQUESTS)} requests or ${SECONDS} s per row after ${WARMUP} warm-up requests, a new ES384 JWT per hook request`);
+  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
+  console.log(`Requests: ${label}`);
+  console.log('');
+  console.log('| store | endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req | non-2xx | errors |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+  console.log('');
+  for (const note of notes) console.log(`- ${note}`);
+  console.log('- server CPU ms/req: CPU time (user + system) of the server process during the row, per request; 1000 / it is what one free core could serve.');
+  if (profileDir) console.log(`- CPU profiles of the server: ${profileDir}`);
 }
 
 main().catch((e: unknown) => {

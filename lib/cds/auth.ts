@@ -19,6 +19,8 @@ export class CdsAuthError extends Error {
 }
 
 const remoteSets = new Map<string, JWTVerifyGetKey>();
+// Inline key sets, by their JSON: importing an EC key costs more than verifying with it, so import once per process.
+const localSets = new Map<string, JWTVerifyGetKey>();
 function remote(url: string): JWTVerifyGetKey {
   let set = remoteSets.get(url);
   if (!set) {
@@ -33,7 +35,11 @@ function keysFor(issuer: TrustedIssuer, jku: string | undefined): JWTVerifyGetKe
     if (!issuer.jku?.includes(jku)) throw new CdsAuthError('the token’s jku is not a key set this issuer is trusted to use');
     return remote(jku);
   }
-  if (issuer.jwks) return createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  if (issuer.jwks) {
+    const key = JSON.stringify(issuer.jwks);
+    if (!localSets.has(key)) localSets.set(key, createLocalJWKSet(issuer.jwks as Parameters<typeof createLocalJWKSet>[0]));
+    return localSets.get(key) as JWTVerifyGetKey;
+  }
   if (issuer.jwks_uri) return remote(issuer.jwks_uri);
   throw new CdsAuthError('no keys are configured for this issuer');
 }
