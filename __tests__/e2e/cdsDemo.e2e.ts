@@ -30,9 +30,11 @@ const indicators = (page: Page) => page.locator('li.cds-card').evaluateAll((els)
 const card = (page: Page, summary: string | RegExp) => page.locator('li.cds-card', { has: page.getByRole('heading', { name: summary }) });
 const complaintSwitch = (page: Page) => page.getByRole('button', { name: 'Documented leg-cramp complaint' });
 
-async function pick(page: Page, label: string): Promise<void> {
+/** Picks a draft and waits for the view that called order-select with it (the address names the draft). */
+async function pick(page: Page, label: string, key: string): Promise<void> {
+  expect(new URL(page.url()).searchParams.get('order')).not.toBe(key);
   await page.getByRole('radio', { name: new RegExp(`^${label}`) }).check();
-  await Promise.all([page.waitForURL(/\/sandbox\/orders\?/), page.getByRole('button', { name: 'Select order' }).click()]);
+  await Promise.all([page.waitForURL((url) => url.searchParams.get('order') === key), page.getByRole('button', { name: 'Select order' }).click()]);
   await page.waitForSelector('#draft-heading');
 }
 
@@ -92,7 +94,7 @@ describe('demo EHR patient-view: complaint switch and snooze', () => {
 
   it('the snooze also silences those rules on order-select for this patient', async () => {
     await page.goto(`${ORIGIN}/sandbox/orders?patient=demo-diuretic&complaint=1`);
-    await pick(page, 'Furosemide 40 mg tablet');
+    await pick(page, 'Furosemide 40 mg tablet', 'furosemide');
     expect(await summaries(page)).toEqual([]);
     await expect(page.getByText(/^No cards for this draft order/).count()).resolves.toBe(1);
   });
@@ -108,9 +110,11 @@ describe('demo EHR order-select: draft-order picker', () => {
   });
 
   it('picking quinine gets a warning card whose suggestion removes the draft', async () => {
-    await page.goto(`${ORIGIN}/sandbox/orders?patient=demo-nothing`);
+    await page.goto(`${ORIGIN}/sandbox`);
+    await page.getByRole('link', { name: 'Medication orders (CDS order-select) for Grace Liu' }).click();
+    await page.waitForURL(/\/sandbox\/orders\?patient=demo-nothing$/, { timeout: 30_000 });
     await expect(page.getByText('No draft order. Pick a drug above', { exact: false }).count()).resolves.toBe(1);
-    await pick(page, 'Quinine sulfate 324 mg capsule');
+    await pick(page, 'Quinine sulfate 324 mg capsule', 'quinine');
     expect(await indicators(page)).toEqual(['warning']);
     const quinine = card(page, /^Quinine is not recommended for leg cramps \(FDA\)/);
     await expect(quinine.locator('.cds-indicator').textContent()).resolves.toBe('Warning');
@@ -128,7 +132,7 @@ describe('demo EHR order-select: draft-order picker', () => {
 
   it('furosemide gets no card without a complaint, and an info card with one', async () => {
     await page.goto(`${ORIGIN}/sandbox/orders?patient=demo-nothing`);
-    await pick(page, 'Furosemide 40 mg tablet');
+    await pick(page, 'Furosemide 40 mg tablet', 'furosemide');
     await expect(page.locator('#draft-heading + p').textContent()).resolves.toMatch(/Furosemide 40 mg tablet .*status draft\. Answer from the service: HTTP 200, 0 cards\./);
     expect(await summaries(page)).toEqual([]);
 
@@ -141,7 +145,7 @@ describe('demo EHR order-select: draft-order picker', () => {
 
   it('"Snooze 90 days" works on order-select too', async () => {
     await page.goto(`${ORIGIN}/sandbox/orders?patient=demo-ccb`);
-    await pick(page, 'Quinine sulfate 324 mg capsule');
+    await pick(page, 'Quinine sulfate 324 mg capsule', 'quinine');
     expect(await indicators(page)).toEqual(['warning']);
     await Promise.all([page.waitForURL(/notice=snoozed/), page.getByRole('button', { name: 'Snooze 90 days' }).click()]);
     await expect(page.getByText('Snoozed for 90 days for this patient', { exact: false }).count()).resolves.toBe(1);
