@@ -1,6 +1,7 @@
 // Starts the built app with the demo EHR switched on, on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -15,11 +16,14 @@ export function build(): void {
 }
 
 export async function start(logs: string[]): Promise<ChildProcess> {
+  const storeDir = mkdtempSync(path.join(os.tmpdir(), 'leg-cramp-e2e-store-'));
   const child = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
-    env: { ...process.env, SANDBOX_ENABLED: 'true', SANDBOX_ORIGIN: ORIGIN, NODE_ENV: 'production' },
+    // A fresh CDS store per run, so one run's snoozes and feedback are not seen by the next.
+    env: { ...process.env, SANDBOX_ENABLED: 'true', SANDBOX_ORIGIN: ORIGIN, NODE_ENV: 'production', CDS_STORE_DIR: storeDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.on('exit', () => rmSync(storeDir, { recursive: true, force: true }));
   // Everything the server prints also goes to a file, so the log-hygiene test can read it.
   mkdirSync(path.dirname(SERVER_LOG), { recursive: true });
   const file = createWriteStream(SERVER_LOG, { flags: 'w' });

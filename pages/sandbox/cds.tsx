@@ -1,68 +1,86 @@
 // Demo EHR "CDS Hooks" view: the EHR calls our patient-view service for the selected patient (signed
-// JWT, fhirServer plus a patient token, no prefetch) and renders the cards it gets back.
+// JWT, fhirServer plus a patient token; with the complaint switch on, a `conditions` prefetch holding
+// the patient's Conditions and an added leg-cramp complaint) and renders the cards it gets back, with
+// the override reasons as buttons that send feedback and call the service again.
 import type { GetServerSideProps } from 'next';
-import Link from 'next/link';
+import Head from 'next/head';
 import type { Card } from '../../lib/cds/cards';
-import { callDemoCds } from '../../lib/sandbox/cdsClient';
+import { callDemoCds, cardsOf } from '../../lib/sandbox/cdsClient';
+import { CdsCardList } from '../../lib/sandbox/CdsCardList';
+import { ComplaintToggle, NoticeMessage, readNotice, ViewNav } from '../../lib/sandbox/CdsViewParts';
+import { draftChoice, PATIENT_VIEW_SERVICE, type Notice } from '../../lib/sandbox/cdsViewState';
+import { demoPatients } from '../../lib/sandbox/demoPatients';
 import { sandboxEnabled, sandboxOrigin } from '../../lib/sandbox/enabled';
 import { demoPatientRows, type DemoPatientRow } from '../../lib/sandbox/patientList';
 
 interface Props {
   patient: DemoPatientRow;
+  /** The record itself documents a complaint (demo-complaint). */
+  recorded: boolean;
+  deceased: boolean;
+  complaint: boolean;
   status: number;
   cards: Card[];
   error: string | null;
+  notice: Notice | null;
+  noticeStatus: number | null;
 }
 
 export const getServerSideProps: GetServerSideProps<Props> = async ({ query }) => {
   if (!sandboxEnabled()) return { notFound: true };
   const patient = demoPatientRows().find((p) => p.id === query.patient);
   if (!patient) return { notFound: true };
-  const answer = await callDemoCds(sandboxOrigin(), patient.id, 'fetch');
-  const body = answer.body as { cards?: Card[]; error?: string };
+  const complaint = query.complaint === '1';
+  const answer = await callDemoCds(sandboxOrigin(), patient.id, 'fetch', { complaint });
+  const { cards, error } = cardsOf(answer);
+  const { notice, status } = readNotice(query);
+  const demo = demoPatients.find((p) => p.id === patient.id);
+  const record = demo?.resources(new Date()).find((r): r is fhir4.Patient => r.resourceType === 'Patient');
   return {
-    props: { patient, status: answer.status, cards: Array.isArray(body.cards) ? body.cards : [], error: body.error ?? null },
+    props: {
+      patient,
+      recorded: demo?.complaint === true,
+      deceased: Boolean(record?.deceasedDateTime ?? record?.deceasedBoolean),
+      complaint,
+      status: answer.status,
+      cards,
+      error,
+      notice,
+      noticeStatus: status,
+    },
   };
 };
 
-/** Card detail is Markdown with escaped resource text; shown as plain text, keeping line breaks. */
-function plain(markdown: string): string {
-  return markdown.replace(/\*\*|(?<!\\)_|`/g, '').replace(/\\(.)/g, '$1');
-}
-
-export default function CdsView({ patient, status, cards, error }: Props) {
+export default function CdsView({ patient, recorded, deceased, complaint, status, cards, error, notice, noticeStatus }: Props) {
+  const documented = complaint || recorded;
   return (
-    <main className="ehr">
-      <p>
-        <Link href="/sandbox">All patients</Link>
-      </p>
+    <main className="ehr cds-view">
+      <Head>
+        <title>{`CDS Hooks patient-view: ${patient.name}`}</title>
+      </Head>
+      <ViewNav patientId={patient.id} current="cds" complaint={complaint} />
       <h1>CDS Hooks: {patient.name}</h1>
       <p>
-        The demo EHR sent a <code>patient-view</code> request to <code>/cds-services/leg-cramp-factors</code> with a signed ES384 JWT
+        The demo EHR sent a <code>patient-view</code> request to <code>/cds-services/{PATIENT_VIEW_SERVICE}</code> with a signed ES384 JWT
         and access to its FHIR API. Answer: HTTP {status}, {cards.length} card{cards.length === 1 ? '' : 's'}.
       </p>
+      <ComplaintToggle patientId={patient.id} view="cds" complaint={complaint} recorded={recorded} />
+      <NoticeMessage notice={notice} status={noticeStatus} removed={draftChoice(undefined)} />
       {error ? (
         <p className="not-checked" role="alert">
           {error}
         </p>
       ) : null}
-      {status === 200 && cards.length === 0 ? <p role="status">No cards: no documented causes found and nothing was left unchecked.</p> : null}
-      <ul className="cds-cards">
-        {cards.map((card) => (
-          <li key={card.uuid} className={`cds-card ${card.indicator}`} data-indicator={card.indicator}>
-            <h2>{card.summary}</h2>
-            <p className="muted">
-              {card.indicator} · {card.source.label}
-            </p>
-            <p className="cds-detail">{plain(card.detail)}</p>
-            {card.links?.map((l) => (
-              <p key={l.url}>
-                <a href={`/api/sandbox/launch?patient=${encodeURIComponent(patient.id)}`}>{l.label}</a> <span className="muted">(SMART link)</span>
-              </p>
-            ))}
-          </li>
-        ))}
-      </ul>
+      {!error && cards.length === 0 ? (
+        <p className="cds-empty" role="status">
+          {deceased
+            ? 'No cards: the service does not speak for a deceased patient.'
+            : documented
+            ? 'No cards: no current documented cause to push (or its rules are snoozed for this patient), and nothing reported unchecked.'
+            : 'No cards: without a documented leg-cramp complaint the service stays silent (a quinine order would still be flagged).'}
+        </p>
+      ) : null}
+      <CdsCardList cards={cards} target={{ patientId: patient.id, service: PATIENT_VIEW_SERVICE, view: 'cds', complaint }} />
     </main>
   );
 }

@@ -19,7 +19,7 @@ export default function SandboxHome({ patients }: Props) {
       <h1>Demo EHR</h1>
       <p>
         Launch the leg cramp sidebar for a demo patient, as an EHR would (SMART App Launch with PKCE). “Framed” shows it embedded beside a
-        chart. “CDS Hooks” shows the cards our CDS Hooks service returns to the EHR for that patient. A standalone launch with a patient picker starts at <Link href="/sandbox/standalone">standalone launch</Link>.
+        chart. “CDS Hooks” shows the cards our CDS Hooks service returns to the EHR for that patient; “Orders” drafts a medication order and shows the order-select cards. A standalone launch with a patient picker starts at <Link href="/sandbox/standalone">standalone launch</Link>.
       </p>
       <table className="patients">
         <caption>Demo patients</caption>
@@ -57,6 +57,9 @@ export default function SandboxHome({ patients }: Props) {
                 </Link>{' '}
                 <Link href={`/sandbox/cds?patient=${encodeURIComponent(p.id)}`} aria-label={`CDS Hooks cards for ${p.name}`}>
                   CDS Hooks
+                </Link>{' '}
+                <Link href={`/sandbox/orders?patient=${encodeURIComponent(p.id)}`} aria-label={`Medication orders (CDS order-select) for ${p.name}`}>
+                  Orders
                 </Link>
               </td>
             </tr>

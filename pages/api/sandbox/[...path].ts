@@ -1,11 +1,13 @@
 // Demo EHR endpoints (thin: parse, call lib/sandbox, answer): SMART discovery, authorize, token,
-// the FHIR API, launch creation and the EHR's style sheet. 404 unless SANDBOX_ENABLED=true.
+// the FHIR API, launch creation, the EHR's style sheet, and the CDS views' feedback form (POST
+// cds-feedback: sends CDS Hooks feedback, then 303 back to the view). 404 unless SANDBOX_ENABLED=true.
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { createLaunch, exchange, issueCode, launchContext, type LaunchContext } from '../../../lib/sandbox/auth';
 import { demoPatients } from '../../../lib/sandbox/demoPatients';
 import { sandboxEnabled, sandboxOrigin } from '../../../lib/sandbox/enabled';
 import { handleFhirGet, smartConfiguration } from '../../../lib/sandbox/fhirApi';
 import { callDemoCds, demoCdsJwks } from '../../../lib/sandbox/cdsClient';
+import { fromDemoPage, handleDemoFeedback } from '../../../lib/sandbox/demoFeedback';
 
 const FAILABLE = new Set(['MedicationStatement', 'MedicationRequest', 'Condition', 'Observation', 'Patient', 'Procedure']);
 
@@ -78,6 +80,15 @@ export default async function handler(req: NextApiRequest, res: NextApiResponse)
     if (!result.ok) return res.status(result.status).json({ error: result.error, error_description: result.description });
     res.setHeader('Pragma', 'no-cache');
     return res.status(200).json(result.body);
+  }
+  if (route === 'cds-feedback') {
+    // A clicked override reason or suggestion on the demo's CDS views: feedback to the service, then back to the view.
+    if (req.method !== 'POST') return res.status(405).json({ error: 'use POST' });
+    if (!fromDemoPage(req.headers, origin)) return res.status(403).json({ error: 'feedback is sent from the demo EHR pages only' });
+    const form = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+    const outcome = await handleDemoFeedback(form, origin);
+    if (outcome.location) return res.redirect(303, outcome.location);
+    return res.status(outcome.status).json({ error: outcome.error ?? 'bad request' });
   }
   if (req.method !== 'GET') return res.status(405).json({ error: 'method not allowed' });
   if (route === 'auth/authorize') return authorize(req, res, origin);
