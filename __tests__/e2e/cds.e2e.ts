@@ -63,6 +63,8 @@ describe('demo EHR CDS Hooks view', () => {
     await page.goto(`${ORIGIN}/sandbox`);
     await page.getByRole('link', { name: 'CDS Hooks cards for Helen Achterberg' }).click();
     await page.waitForURL(/\/sandbox\/cds\?patient=demo-complaint$/, { timeout: 30_000 });
+    // The view's own answer line, not the list page still on screen while it loads.
+    await page.getByText(/Answer: HTTP \d+/).waitFor({ timeout: 30_000 });
     await expect(page.locator('main').textContent()).resolves.toContain('Answer: HTTP 200, 3 cards.');
     const cards = await page.locator('li.cds-card h2').allTextContents();
     expect(cards).toEqual([
