@@ -64,6 +64,8 @@ describe('demo EHR patient-view: complaint switch and snooze', () => {
     await expect(page.locator('main').textContent()).resolves.toContain('Answer: HTTP 200, 0 cards.');
     expect(await summaries(page)).toEqual([]);
     await expect(complaintSwitch(page).getAttribute('aria-pressed')).resolves.toBe('false');
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText(/^No cards: without a documented leg-cramp complaint/).waitFor({ timeout: 30_000 });
     await expect(page.getByText(/^No cards: without a documented leg-cramp complaint/).count()).resolves.toBe(1);
 
     await Promise.all([page.waitForURL(/complaint=1/), complaintSwitch(page).click()]);
@@ -84,6 +86,8 @@ describe('demo EHR patient-view: complaint switch and snooze', () => {
 
   it('"Snooze 90 days" sends feedback, and the next call leaves the card out and says it is snoozed', async () => {
     await Promise.all([page.waitForURL(/notice=snoozed/), card(page, DIURETIC_CARD).getByRole('button', { name: 'Snooze 90 days' }).click()]);
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText('Snoozed for 90 days for this patient', { exact: false }).waitFor({ timeout: 30_000 });
     await expect(page.getByText('Snoozed for 90 days for this patient', { exact: false }).count()).resolves.toBe(1);
     // The view called the service again, with the complaint still switched on: the card is gone.
     await expect(complaintSwitch(page).getAttribute('aria-pressed')).resolves.toBe('true');
@@ -96,6 +100,8 @@ describe('demo EHR patient-view: complaint switch and snooze', () => {
     await page.goto(`${ORIGIN}/sandbox/orders?patient=demo-diuretic&complaint=1`);
     await pick(page, 'Furosemide 40 mg tablet', 'furosemide');
     expect(await summaries(page)).toEqual([]);
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText(/^No cards for this draft order/).waitFor({ timeout: 30_000 });
     await expect(page.getByText(/^No cards for this draft order/).count()).resolves.toBe(1);
   });
 });
@@ -113,6 +119,8 @@ describe('demo EHR order-select: draft-order picker', () => {
     await page.goto(`${ORIGIN}/sandbox`);
     await page.getByRole('link', { name: 'Medication orders (CDS order-select) for Grace Liu' }).click();
     await page.waitForURL(/\/sandbox\/orders\?patient=demo-nothing$/, { timeout: 30_000 });
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText('No draft order. Pick a drug above', { exact: false }).waitFor({ timeout: 30_000 });
     await expect(page.getByText('No draft order. Pick a drug above', { exact: false }).count()).resolves.toBe(1);
     await pick(page, 'Quinine sulfate 324 mg capsule', 'quinine');
     expect(await indicators(page)).toEqual(['warning']);
@@ -124,7 +132,11 @@ describe('demo EHR order-select: draft-order picker', () => {
 
     await Promise.all([page.waitForURL(/notice=removed/), remove.click()]);
     expect(new URL(page.url()).searchParams.get('order')).toBeNull();
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText('Suggestion accepted: the draft order for Quinine sulfate 324 mg capsule was removed.').waitFor({ timeout: 30_000 });
     await expect(page.getByText('Suggestion accepted: the draft order for Quinine sulfate 324 mg capsule was removed.').count()).resolves.toBe(1);
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText('No draft order. Pick a drug above', { exact: false }).waitFor({ timeout: 30_000 });
     await expect(page.getByText('No draft order. Pick a drug above', { exact: false }).count()).resolves.toBe(1);
     await expect(page.getByRole('radio', { name: /^Quinine/ }).isChecked()).resolves.toBe(false);
     expect(await summaries(page)).toEqual([]);
@@ -148,6 +160,8 @@ describe('demo EHR order-select: draft-order picker', () => {
     await pick(page, 'Quinine sulfate 324 mg capsule', 'quinine');
     expect(await indicators(page)).toEqual(['warning']);
     await Promise.all([page.waitForURL(/notice=snoozed/), page.getByRole('button', { name: 'Snooze 90 days' }).click()]);
+    // Client-side navigation changes the address before the new view renders: wait for it.
+    await page.getByText('Snoozed for 90 days for this patient', { exact: false }).waitFor({ timeout: 30_000 });
     await expect(page.getByText('Snoozed for 90 days for this patient', { exact: false }).count()).resolves.toBe(1);
     // Same draft, called again: no card.
     await expect(page.getByRole('radio', { name: /^Quinine/ }).isChecked()).resolves.toBe(true);
