@@ -107,7 +107,7 @@ describe('order-select / order-sign policy', () => {
       draft(rxConcept('310798', 'Hydrochlorothiazide 25 MG Oral Tablet'), 'h1'),
     ),
   );
-  const show = (p: ReturnType<typeof planOrders>) => p.map((o) => `${o.kind}:${o.order.reference}${o.kind === 'order-info' ? `:${o.ruleIds.join('+')}` : ''}`);
+  const show = (p: ReturnType<typeof planOrders>) => p.map((o) => `${o.kind === 'warn' ? o.ruleId : o.kind}:${o.order.reference}${o.kind === 'order-info' ? `:${o.ruleIds.join('+')}` : ''}`);
 
   it('matches each draft to its rules, whatever its draft status', () => {
     expect(orders.map((o) => [o.reference, o.rules.map((r) => r.ruleId)])).toEqual([

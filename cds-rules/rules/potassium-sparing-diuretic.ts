@@ -16,6 +16,8 @@ export default {
   ],
   excludeNames: SUPPLY_WORDS,
   freshness: MEDICATION_FRESHNESS,
+  // A drafted order is worth a word only when the record documents leg cramps.
+  atOrder: { kind: 'inform' },
   evidence: {
     level: 'strong',
     caveat:

@@ -13,6 +13,14 @@ export default {
   names: ['quinine', 'quinine sulfate', 'Qualaquin'],
   excludeNames: [...SUPPLY_WORDS, 'tonic water', 'tonic'],
   freshness: MEDICATION_FRESHNESS,
+  // A drafted quinine is always flagged, with a suggestion to remove the draft.
+  atOrder: {
+    kind: 'warn',
+    summary: 'Quinine is not recommended for leg cramps (FDA)',
+    removeLabel: 'Remove the quinine order',
+    advice:
+      'If it is meant for night cramps, consider removing the order; stretching has limited support, and the causes in the record are worth reviewing.',
+  },
   evidence: {
     level: 'safety',
     caveat:

@@ -25,6 +25,8 @@ export default {
   excludeNames: SUPPLY_WORDS,
   agents,
   freshness: MEDICATION_FRESHNESS,
+  // A drafted order is worth a word only when the record documents leg cramps.
+  atOrder: { kind: 'inform' },
   evidence: {
     level: 'moderate',
     caveat: 'These drugs are the ones most often reported with leg cramps, although cramps are uncommon with each.',

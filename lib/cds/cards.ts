@@ -4,7 +4,7 @@
 // evidence, its strongest reference in source.url, and the override reasons (one of them snoozes).
 import { randomUUID } from 'node:crypto';
 import { TYPE_WORDS } from '../engine/typeLabels';
-import type { EvaluationResult, Evidence, EvidenceLevel, Finding, Reference } from '../engine/types';
+import { LEVEL_ORDER, type EvaluationResult, type Evidence, type EvidenceLevel, type Finding, type Reference } from '../engine/types';
 import type { CompiledKnowledge } from '../engine/compile';
 import type { CardPlan, OrderPlan } from './policy';
 
@@ -63,8 +63,7 @@ const LEVEL_WORDS: Record<EvidenceLevel, string> = {
 
 /** The first reference with an address: rules list their strongest reference first. */
 export function strongestReferenceUrl(findings: readonly Finding[]): string | undefined {
-  const order: readonly EvidenceLevel[] = ['safety', 'strong', 'moderate', 'weak'];
-  const sorted = [...findings].sort((a, b) => order.indexOf(a.level) - order.indexOf(b.level));
+  const sorted = [...findings].sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
   for (const f of sorted) for (const r of f.references) if (r.url) return r.url;
   return undefined;
 }
@@ -224,21 +223,24 @@ export function renderOrderCards(plans: readonly OrderPlan[], knowledge: Compile
   return plans.map((plan): IssuedCard => {
     const reference = plan.order.reference;
     const drug = escapeMarkdown(plan.order.drug);
-    if (plan.kind === 'quinine') {
-      const refs = refsOf('quinine');
+    if (plan.kind === 'warn') {
+      const id = plan.ruleId;
+      const rule = rules.get(id);
+      const advice = rule?.reads === 'medication' && rule.atOrder?.kind === 'warn' ? rule.atOrder : undefined;
+      const refs = refsOf(id);
       const card: Card = {
         uuid: randomUUID(),
-        summary: clip(`Quinine is not recommended for leg cramps (FDA): ${plan.order.drug}`),
+        summary: clip(`${advice?.summary ?? titleOf(id)}: ${plan.order.drug}`),
         detail: [
-          `**${drug}** is being ordered. ${escapeMarkdown(caveatOf('quinine') ?? '')}`,
-          'If it is meant for night cramps, consider removing the order; stretching has limited support, and the causes in the record are worth reviewing.',
+          `**${drug}** is being ordered. ${escapeMarkdown(caveatOf(id) ?? '')}`,
+          ...(advice ? [escapeMarkdown(advice.advice)] : []),
           `_References: ${refs.map((r) => (r.url ? `[${escapeMarkdown(r.short)}](${r.url})` : escapeMarkdown(r.short))).join('; ')}._`,
         ].join('\n\n'),
         indicator: 'warning',
-        source: { label: clip(refs.map((r) => r.short).join('; '), 200), ...withUrl(refs.find((r) => r.url)?.url), topic: { system: TOPIC_SYSTEM, code: 'quinine', display: titleOf('quinine') } },
+        source: { label: clip(refs.map((r) => r.short).join('; '), 200), ...withUrl(refs.find((r) => r.url)?.url), topic: { system: TOPIC_SYSTEM, code: id, display: titleOf(id) } },
         suggestions: [
           {
-            label: 'Remove the quinine order',
+            label: advice?.removeLabel ?? 'Remove the draft order',
             uuid: randomUUID(),
             isRecommended: true,
             actions: [{ type: 'delete', description: `Remove the draft order for ${plan.order.drug}`, resourceId: reference }],
@@ -247,7 +249,7 @@ export function renderOrderCards(plans: readonly OrderPlan[], knowledge: Compile
         selectionBehavior: 'at-most-one',
         overrideReasons: OVERRIDE_REASONS.map((r) => ({ ...r })),
       };
-      return { card, ruleIds: ['quinine'] };
+      return { card, ruleIds: [id] };
     }
     const ruleIds = plan.ruleIds;
     const refs = ruleIds.flatMap(refsOf);

@@ -85,22 +85,14 @@ export function planPatientView(result: EvaluationResult, policy: CardPolicy, sn
   return spoke ? { plans } : { plans, silence: 'nothing-current' };
 }
 
-/** The drug classes an order-time card may speak of when the patient has a documented complaint. */
-export const ORDER_INFO_RULES: ReadonlySet<string> = new Set([
-  'long-acting-beta-agonist',
-  'potassium-sparing-diuretic',
-  'diuretic',
-  'reported-cramp-medication',
-]);
-
 export type OrderPlan =
-  | { readonly kind: 'quinine'; readonly order: DraftOrderMatch }
+  | { readonly kind: 'warn'; readonly order: DraftOrderMatch; readonly ruleId: string }
   | { readonly kind: 'order-info'; readonly order: DraftOrderMatch; readonly ruleIds: readonly string[] };
 
 /**
- * order-select / order-sign: a draft quinine always gets a warning with a suggestion to remove it;
- * a draft of a drug class associated with cramps gets an information card only when the record
- * documents a leg-cramp complaint (and the patient is alive).
+ * order-select / order-sign, as each rule's `atOrder` says (cds-rules): `warn` rules (quinine)
+ * always get a warning with a suggestion to remove the draft; `inform` rules get an information
+ * card only when the record documents a leg-cramp complaint. Nothing for a deceased patient.
  */
 export function planOrders(
   orders: readonly DraftOrderMatch[],
@@ -112,9 +104,9 @@ export function planOrders(
   const open = (id: string) => !policy.disabledRules.has(id) && !snoozed.has(id);
   const plans: OrderPlan[] = [];
   for (const order of orders) {
-    const ids = order.rules.map((r) => r.ruleId).filter(open);
-    if (ids.includes('quinine')) plans.push({ kind: 'quinine', order });
-    const info = ids.filter((id) => ORDER_INFO_RULES.has(id));
+    const rules = order.rules.filter((r) => open(r.ruleId));
+    for (const r of rules) if (r.atOrder?.kind === 'warn') plans.push({ kind: 'warn', order, ruleId: r.ruleId });
+    const info = rules.filter((r) => r.atOrder?.kind === 'inform').map((r) => r.ruleId);
     if (context.complaint && info.length > 0) plans.push({ kind: 'order-info', order, ruleIds: info });
   }
   return plans;

@@ -18,21 +18,26 @@ const userReference = z
   .string()
   .regex(/^(?:Practitioner|PractitionerRole|Patient|RelatedPerson)\/[A-Za-z0-9\-.]{1,64}$/, 'must be Practitioner/, PractitionerRole/, Patient/ or RelatedPerson/ followed by an id');
 
+/** CDS Hooks 2.0 fhirAuthorization: an OAuth 2.0 bearer token for the fhirServer. */
+const fhirAuthorizationSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
+  expires_in: z.number().int().nonnegative(),
+  scope: z.string(),
+  subject: z.string(),
+  patient: fhirId.optional(),
+});
+
+/** fhirServer is required when fhirAuthorization is sent (CDS Hooks 2.0). */
+const hasServerForAuthorization = (r: { fhirAuthorization?: unknown; fhirServer?: unknown }) => !r.fhirAuthorization || r.fhirServer !== undefined;
+const SERVER_FOR_AUTHORIZATION = { message: 'fhirServer is required when fhirAuthorization is sent', path: ['fhirServer'] };
+
 export const hookRequestSchema = z
   .object({
     hook: z.string(),
     hookInstance: uuid,
     fhirServer: z.url({ protocol: /^https?$/ }).optional(),
-    fhirAuthorization: z
-      .object({
-        access_token: z.string().min(1),
-        token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
-        expires_in: z.number().int().nonnegative(),
-        scope: z.string(),
-        subject: z.string(),
-        patient: fhirId.optional(),
-      })
-      .optional(),
+    fhirAuthorization: fhirAuthorizationSchema.optional(),
     context: z.object({
       userId: userReference,
       patientId: fhirId,
@@ -40,10 +45,7 @@ export const hookRequestSchema = z
     }),
     prefetch: z.record(z.string(), z.unknown()).optional(),
   })
-  .refine((r) => !r.fhirAuthorization || r.fhirServer !== undefined, {
-    message: 'fhirServer is required when fhirAuthorization is sent',
-    path: ['fhirServer'],
-  });
+  .refine(hasServerForAuthorization, SERVER_FOR_AUTHORIZATION);
 
 export type HookRequest = z.infer<typeof hookRequestSchema>;
 
@@ -53,16 +55,7 @@ export const orderRequestSchema = z
     hook: z.enum(['order-select', 'order-sign']),
     hookInstance: uuid,
     fhirServer: z.url({ protocol: /^https?$/ }).optional(),
-    fhirAuthorization: z
-      .object({
-        access_token: z.string().min(1),
-        token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
-        expires_in: z.number().int().nonnegative(),
-        scope: z.string(),
-        subject: z.string(),
-        patient: fhirId.optional(),
-      })
-      .optional(),
+    fhirAuthorization: fhirAuthorizationSchema.optional(),
     context: z.object({
       userId: userReference,
       patientId: fhirId,
@@ -73,10 +66,7 @@ export const orderRequestSchema = z
     }),
     prefetch: z.record(z.string(), z.unknown()).optional(),
   })
-  .refine((r) => !r.fhirAuthorization || r.fhirServer !== undefined, {
-    message: 'fhirServer is required when fhirAuthorization is sent',
-    path: ['fhirServer'],
-  });
+  .refine(hasServerForAuthorization, SERVER_FOR_AUTHORIZATION);
 
 export type OrderRequest = z.infer<typeof orderRequestSchema>;
 

@@ -178,7 +178,7 @@ function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Co
     if (!isObject(condition) || isDiscountedCondition(condition)) continue;
     const codings = codingsOf(condition.code);
     // Codes decide when the entry is coded in SNOMED CT or ICD; the phrases only for uncoded entries.
-    const coded = codings.some((c) => typeof c.system === 'string' && (CONDITION_SYSTEMS.has(c.system) || c.system.includes('icd-9')));
+    const coded = codings.some((c) => typeof c.system === 'string' && (CONDITION_SYSTEMS.has(c.system) || c.system === SYSTEMS.icd9cm));
     const matched = coded
       ? codings.some((c) => matcher.codes.has(c)) && !codings.some((c) => matcher.excludedCodes.has(c))
       : !mentions(matcher.excludedNames, namesOf(condition.code)) && findName(matcher.names, namesOf(condition.code)) !== undefined;

@@ -6,13 +6,19 @@ import { ref } from './criteria';
 import { medicationMatch } from './evaluate';
 import { identifyDrug, MedicationIndex } from './medications';
 import { isRecord } from './text';
-import type { EvidenceLevel } from './types';
+import type { EvidenceLevel, OrderAdvice } from './types';
 
 export interface DraftOrderMatch {
   /** `MedicationRequest/id` of the draft. */
   readonly reference: string;
   readonly drug: string;
-  readonly rules: readonly { readonly ruleId: string; readonly title: string; readonly level: EvidenceLevel; readonly matchedBy: 'code' | 'name' }[];
+  readonly rules: readonly {
+    readonly ruleId: string;
+    readonly title: string;
+    readonly level: EvidenceLevel;
+    readonly matchedBy: 'code' | 'name';
+    readonly atOrder?: OrderAdvice;
+  }[];
 }
 
 /** Resources of a draftOrders Bundle (or a plain list), with contained and bundled Medications resolved. */
@@ -31,7 +37,8 @@ export function matchDraftOrders(knowledge: CompiledKnowledge, draftOrders: unkn
     const drug = identifyDrug(order, index);
     const rules = knowledge.medication.flatMap((compiled) => {
       const matchedBy = medicationMatch(compiled, drug);
-      return matchedBy ? [{ ruleId: compiled.rule.id, title: compiled.rule.title, level: compiled.rule.evidence.level, matchedBy }] : [];
+      const { id, title, evidence, atOrder } = compiled.rule;
+      return matchedBy ? [{ ruleId: id, title, level: evidence.level, matchedBy, ...(atOrder ? { atOrder } : {}) }] : [];
     });
     out.push({ reference: ref(order), drug: drug.label, rules });
   }

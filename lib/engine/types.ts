@@ -111,7 +111,18 @@ export interface MedicationRule extends RuleBase {
   readonly excludeNames?: readonly string[];
   /** The drugs the rule groups, so each finding names the one it found (reported-cramp-medication). */
   readonly agents?: readonly NamedAgent[];
+  /** What the order-time CDS services say when a drug of this class is drafted. */
+  readonly atOrder?: OrderAdvice;
 }
+
+/**
+ * Order-time advice (CDS Hooks order-select and order-sign): `warn` always, with a suggestion to
+ * remove the draft (a treatment not to use); `inform` only when the record documents a leg-cramp
+ * complaint.
+ */
+export type OrderAdvice =
+  | { readonly kind: 'warn'; readonly summary: string; readonly removeLabel: string; readonly advice: string }
+  | { readonly kind: 'inform' };
 
 /** Fires on a current condition coded in `valueSet` and not in `excludeValueSet`, or failing that named as such. */
 export interface ConditionRule extends RuleBase {

@@ -7,6 +7,7 @@ export const SYSTEMS = {
   snomed: 'http://snomed.info/sct',
   icd10cm: 'http://hl7.org/fhir/sid/icd-10-cm',
   icd10: 'http://hl7.org/fhir/sid/icd-10',
+  icd9cm: 'http://hl7.org/fhir/sid/icd-9-cm',
   loinc: 'http://loinc.org',
   ucum: 'http://unitsofmeasure.org',
 } as const;
