@@ -1,6 +1,6 @@
 // Load test of the CDS Hooks service (a bench, not a timed test). For each store (embedded PGlite in a fresh
-// folder, then PostgreSQL) it starts the production build on loopback with a trusted issuer, and drives with
-// autocannon, at BENCH_CONNECTIONS connections:
+// folder, then PostgreSQL) it starts the production server (`npm start`: .next/app-server.js) on loopback with a
+// trusted issuer, and drives with autocannon, at BENCH_CONNECTIONS connections:
 //   - GET /cds-services (discovery: no JWT, no store, no rules: the floor of what the server can do),
 //   - patient-view for a realistic record WITH a documented leg-cramp complaint, so cards are produced (and
 //     remembered in the store),
@@ -17,6 +17,8 @@
 //                                     CDS_STORE_SECRET when that database already has one; without DATABASE_URL a
 //                                     throwaway cluster is started with scripts/test-postgres.sh
 //   BENCH_CPU_PROF=DIR                the server writes a V8 CPU profile per store to DIR (open in Chrome DevTools)
+//   BENCH_SERVER=next-start           measure `next start` instead (the CDS endpoints through Next's rewrite, proxy
+//                                     and API route), for comparison with the production server
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,6 +60,7 @@ const ONLY = (process.env.BENCH_ENDPOINTS ?? '').split(/[\s,]+/).filter(Boolean)
 const BENCH_SECRET = 'bench-cds-store-secret-0123456789-abcdef';
 const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+const SERVER = process.env.BENCH_SERVER === 'next-start' ? 'next-start' : 'app-server';
 
 /**
  * A realistic record built from the demo patients (never from ../shared, which users do not have): one person
@@ -151,7 +154,8 @@ function startServer(env: Record<string, string>, jwk: Record<string, unknown>, 
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(CDS_|SANDBOX_|DATABASE_URL$|PORT$|NODE_OPTIONS$)/.test(k)) base[k] = v;
   // Node runs Next's CLI itself, so the profiling flags (not allowed in NODE_OPTIONS) reach the server process.
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...nodeFlags, path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
+  const entry = SERVER === 'next-start' ? [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start'] : [path.join(ROOT, '.next/app-server.js')];
+  const child = spawn(process.execPath, [...nodeFlags, ...entry, '--port', String(PORT), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
     env: {
       ...base,
@@ -231,14 +235,21 @@ function postgres(): { url: string; secret: string; stop: () => void; label: str
 // ---- Load ----------------------------------------------------------------------------------------------------
 type Signer = (audience: string) => Promise<string>;
 
-async function load(endpoint: Endpoint, sign: Signer, amount: number, seconds: number): Promise<Result> {
+/** Runs one row; `clientMs` is this process's CPU time while autocannon ran (not while tokens were signed). */
+async function load(endpoint: Endpoint, sign: Signer, amount: number, seconds: number): Promise<Result & { clientMs: number }> {
   const url = `${ORIGIN}/cds-services${endpoint.serviceId ? `/${endpoint.serviceId}` : ''}`;
-  if (!endpoint.body) return autocannon({ url, connections: CONNECTIONS, duration: seconds, maxOverallRequests: amount });
+  const timed = async (run: () => Promise<Result>) => {
+    const before = process.cpuUsage();
+    const result = await run();
+    const used = process.cpuUsage(before);
+    return { ...result, clientMs: (used.user + used.system) / 1000 };
+  };
+  if (!endpoint.body) return timed(() => autocannon({ url, connections: CONNECTIONS, duration: seconds, maxOverallRequests: amount }));
   // One token per request, signed beforehand; a few spare for requests autocannon starts as the run ends.
   const tokens: string[] = [];
   for (let i = 0; i < amount + CONNECTIONS * 2; i++) tokens.push(await sign(url));
   let next = 0;
-  return autocannon({
+  return timed(() => autocannon({
     url,
     method: 'POST',
     connections: CONNECTIONS,
@@ -254,7 +265,7 @@ async function load(endpoint: Endpoint, sign: Signer, amount: number, seconds: n
         }),
       },
     ],
-  });
+  }));
 }
 
 /** One checked call: the answer must be 200; gives its card count. */
@@ -285,7 +296,9 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('no production build: run next build first (npm run bench:cds does)');
+  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || !existsSync(path.join(ROOT, '.next', 'app-server.js'))) {
+    throw new Error('no production build: run `npm run build` first (npm run bench:cds does)');
+  }
   const { privateKey, publicKey } = await generateKeyPair('ES384');
   const jwk = { ...(await exportJWK(publicKey)), kid: KID, alg: 'ES384' };
   const sign: Signer = (audience) =>
@@ -335,10 +348,11 @@ async function main(): Promise<void> {
         const r = await load(endpoint, sign, REQUESTS, SECONDS);
         const cpuAfter = cpuMs(server.child.pid);
         const cpu = cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0 ? ((cpuAfter - cpuBefore) / r.requests.total).toFixed(2) : '—';
+        const clientCpu = r.requests.total > 0 ? (r.clientMs / r.requests.total).toFixed(2) : '—';
         // autocannon's own `duration` is whole seconds: too coarse for short runs.
         const rps = r.requests.total / ((new Date(r.finish).getTime() - new Date(r.start).getTime()) / 1000);
         rows.push(
-          `| ${storeLabel} | ${endpoint.name} | ${fmt(r.requests.total)} | ${fmt(rps)} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${r.latency.max} | ${cpu} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+          `| ${storeLabel} | ${endpoint.name} | ${fmt(r.requests.total)} | ${fmt(rps)} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${r.latency.max} | ${cpu} | ${clientCpu} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
         );
       }
     } finally {
@@ -347,16 +361,16 @@ async function main(): Promise<void> {
     }
   }
   const [loadAfter = 0] = os.loadavg();
-  console.log(`CDS Hooks service benchmark: ${CONNECTIONS} connections on loopback, at most ${fmt(REQUESTS)} requests or ${SECONDS} s per row after ${WARMUP} warm-up requests, a new ES384 JWT per hook request`);
+  console.log(`CDS Hooks service benchmark (${SERVER === 'next-start' ? '`next start`' : 'production server, .next/app-server.js'}): ${CONNECTIONS} connections on loopback, at most ${fmt(REQUESTS)} requests or ${SECONDS} s per row after ${WARMUP} warm-up requests, a new ES384 JWT per hook request`);
   console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
   console.log(`Requests: ${label}`);
   console.log('');
-  console.log('| store | endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req | non-2xx | errors |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| store | endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req | client CPU ms/req | non-2xx | errors |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
   console.log('');
   for (const note of notes) console.log(`- ${note}`);
-  console.log('- server CPU ms/req: CPU time (user + system) of the server process during the row, per request; 1000 / it is what one free core could serve.');
+  console.log('- server CPU ms/req: CPU time (user + system) of the server process during the row, per request, all its threads (JWT signature checks run on libuv\'s thread pool); client CPU ms/req: the same for this process (autocannon), which shares the machine\'s cores with the server.');
   if (profileDir) console.log(`- CPU profiles of the server: ${profileDir}`);
 }
 

@@ -7,7 +7,7 @@
 //    cluster (scripts/test-postgres.sh); without either this part is skipped, unless CDS_TEST_REQUIRE_POSTGRES=1.
 // Ports: E2E_PORT + 1 .. E2E_PORT + 3 (the shared e2e server has E2E_PORT).
 // The JWTs are signed with node:crypto: jose ships ES modules only and the e2e Jest config does not transform it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { prefetchFromResources } from '../../lib/cds/prefetch';
 import { demoPatients } from '../../lib/sandbox/demoPatients';
 import { everyStoredValue, startTestPostgres, tempDir, withDatabase, type TestPostgres } from '../store/helpers';
-import { PORT, ROOT } from './server';
+import { PORT, spawnApp } from './server';
 
 jest.setTimeout(60_000);
 
@@ -68,10 +68,9 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   } as NodeJS.ProcessEnv;
 }
 
-/** Starts `next start` of the e2e build on this port and waits until its store is open (readiness). */
+/** Starts the production server of the e2e build on this port and waits until its store is open (readiness). */
 async function startApp(port: number, env: Record<string, string>): Promise<App> {
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
-    cwd: ROOT,
+  const child = spawnApp(port, {
     env: cleanEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,7 +94,7 @@ async function startApp(port: number, env: Record<string, string>): Promise<App>
     },
   };
   running.add(app);
-  // The CDS route opens the store when it loads (first request); readiness then reports it.
+  // The server opens the store when it starts; readiness then reports it.
   for (let i = 0; i < 150; i++) {
     if (child.exitCode !== null) break;
     try {

@@ -1,8 +1,7 @@
 // Finding 7 (headers fixed at build time), end to end: the one build made by globalSetup is started
 // twice more with different settings, and the headers and the demo switch follow each start.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { PORT, ROOT } from './server';
+import type { ChildProcess } from 'node:child_process';
+import { PORT, spawnApp } from './server';
 
 const OTHER_PORT = PORT + 1;
 const origin = `http://127.0.0.1:${OTHER_PORT}`;
@@ -10,8 +9,7 @@ const origin = `http://127.0.0.1:${OTHER_PORT}`;
 async function startWith(env: Record<string, string>): Promise<ChildProcess> {
   const clean = { ...process.env };
   for (const key of ['FRAME_ANCESTORS', 'FHIR_ORIGINS', 'SMART_ALLOWED_ISSUERS', 'PUBLIC_BASE_URL', 'CDS_PUBLIC_BASE_URL', 'SANDBOX_ENABLED', 'SANDBOX_ORIGIN']) delete clean[key];
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(OTHER_PORT), '--hostname', '127.0.0.1'], {
-    cwd: ROOT,
+  const child = spawnApp(OTHER_PORT, {
     env: { ...clean, NODE_ENV: 'production', ...env },
     stdio: 'ignore',
   });
@@ -40,10 +38,12 @@ describe('headers and the demo switch are read when the server starts', () => {
     let a: Response;
     let aDemo: number;
     let aApi: Response;
+    let aNextApi: Response;
     try {
       a = await fetch(`${origin}/`);
       aDemo = (await fetch(`${origin}/sandbox`)).status;
       aApi = await fetch(`${origin}/cds-services`);
+      aNextApi = await fetch(`${origin}/api/cds-services`);
     } finally {
       await stop(first);
     }
@@ -69,7 +69,10 @@ describe('headers and the demo switch are read when the server starts', () => {
     expect(cspB).toContain("connect-src 'self' http://localhost:8080 https://fhir.hospital.example;");
     expect(a.headers.get('strict-transport-security')).toBeNull();
     expect(b.headers.get('strict-transport-security')).toMatch(/^max-age=/);
-    expect(aApi.headers.get('content-security-policy')).toBe(cspA); // API routes (through the rewrite) too
+    // The CDS endpoints, answered before Next's routing, and the same handler as a Next API route.
+    expect(aApi.headers.get('content-security-policy')).toBe(cspA);
+    expect(aNextApi.headers.get('content-security-policy')).toBe(cspA);
+    expect(aApi.headers.get('x-content-type-options')).toBe('nosniff');
     expect([aDemo, bDemo]).toEqual([200, 404]);
   }, 90_000);
 });

@@ -10,15 +10,22 @@ export const ORIGIN = `http://localhost:${PORT}`;
 export const SERVER_LOG = path.join(ROOT, 'test-results', 'e2e-server.log');
 
 export function build(): void {
-  if (process.env.E2E_SKIP_BUILD === '1' && existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
-  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/next'), ['build', '--webpack'], { cwd: ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('next build failed');
+  if (process.env.E2E_SKIP_BUILD === '1' && existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(APP_SERVER)) return;
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+/** The production server as `npm start` runs it (Next.js plus the CDS Hooks fast path). */
+export const APP_SERVER = path.join(ROOT, '.next', 'app-server.js');
+
+/** Spawns the built production server on a loopback port (what `npm start` runs). */
+export function spawnApp(port: number, options: Parameters<typeof spawn>[2]): ChildProcess {
+  return spawn(process.execPath, [APP_SERVER, '--port', String(port), '--hostname', '127.0.0.1'], { cwd: ROOT, ...options });
 }
 
 export async function start(logs: string[]): Promise<ChildProcess> {
   const storeDir = mkdtempSync(path.join(os.tmpdir(), 'leg-cramp-e2e-store-'));
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/next'), ['start', '--port', String(PORT), '--hostname', '127.0.0.1'], {
-    cwd: ROOT,
+  const child = spawnApp(PORT, {
     // A fresh CDS store per run, so one run's snoozes and feedback are not seen by the next.
     env: { ...process.env, SANDBOX_ENABLED: 'true', SANDBOX_ORIGIN: ORIGIN, NODE_ENV: 'production', CDS_STORE_DIR: storeDir },
     stdio: ['ignore', 'pipe', 'pipe'],
