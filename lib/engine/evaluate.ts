@@ -23,7 +23,7 @@ import {
   statusMatch,
   type Match,
 } from './criteria';
-import { DAY_MS, parseFhirDate } from './dates';
+import { DAY_MS, parseFhirDate, withDateMemo } from './dates';
 import { beyond, formatNumber, unitLabel, latestByAnalyte, limitFor, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
 import { CONDITION_SYSTEMS, SYSTEMS } from '../terminology/codes';
 import { linkFindings } from './links';
@@ -232,6 +232,11 @@ export function evaluate(
   now: Date,
   options: EvaluateOptions = {},
 ): EvaluationResult {
+  // Several rules read the same dates: each is parsed once per evaluation, and forgotten after it.
+  return withDateMemo(() => evaluateRecord(knowledge, data, now, options));
+}
+
+function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Date, options: EvaluateOptions): EvaluationResult {
   const units = options.units ?? createUnitConverter();
   const found = new Map<string, TaggedMatch[]>();
   const extraNotChecked: NotChecked[] = [];
