@@ -25,7 +25,7 @@ import {
 } from './criteria';
 import { DAY_MS, parseFhirDate, withDateMemo } from './dates';
 import { beyond, formatNumber, unitLabel, latestByAnalyte, limitFor, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
-import { CONDITION_SYSTEMS, SYSTEMS } from '../terminology/codes';
+import { codingKeys, CONDITION_SYSTEMS, SYSTEMS, type CodingKey } from '../terminology/codes';
 import { linkFindings } from './links';
 import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, newestSupportingDate, type DrugIdentity } from './medications';
 import { codesIn, isObject, labelOf, namesOf, codingsOf, str } from './text';
@@ -104,9 +104,21 @@ function verifyFor(rule: Rule, matches: readonly TaggedMatch[], now: Date): stri
   }
 }
 
-function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, codings: readonly fhir4.Coding[], names: readonly string[]): boolean[] | undefined {
+/** A record's codes (as lookup keys) and names, worked out once and checked against every rule. */
+interface Concept {
+  readonly codings: readonly fhir4.Coding[];
+  readonly keys: readonly CodingKey[];
+  readonly names: readonly string[];
+}
+
+function conceptOf(code: fhir4.CodeableConcept | undefined): Concept {
+  const codings = codingsOf(code);
+  return { codings, keys: codingKeys(codings), names: namesOf(code) };
+}
+
+function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, concept: Pick<Concept, 'keys' | 'names'>): boolean[] | undefined {
   if (!caveats || caveats.length === 0) return undefined;
-  return caveats.map((c) => codings.some((coding) => c.codes.has(coding)) || findName(c.names, names) !== undefined);
+  return caveats.map((c) => c.codes.hasAnyKey(concept.keys) || findName(c.names, concept.names) !== undefined);
 }
 
 /** The caveat that applies to what matched: the first match caveat that holds, else the rule's own. */
@@ -125,19 +137,21 @@ function addMatch(found: Map<string, TaggedMatch[]>, ruleId: string, match: Tagg
 }
 
 /** Whether a drug belongs to a medication rule's class: by code, else by name (vetoed by supply words). */
-export function medicationMatch(compiled: CompiledMedicationRule, drug: DrugIdentity): 'code' | 'name' | undefined {
-  if (drug.codings.some((c) => compiled.codes.has(c))) return 'code';
+export function medicationMatch(
+  compiled: CompiledMedicationRule,
+  drug: DrugIdentity,
+  keys: readonly CodingKey[] = codingKeys(drug.codings),
+): 'code' | 'name' | undefined {
+  if (compiled.codes.hasAnyKey(keys)) return 'code';
   if (mentions(compiled.excludedNames, drug.names)) return undefined;
   return findName(compiled.names, drug.names) ? 'name' : undefined;
 }
 
-function conditionMatch(compiled: ConditionMatcher, condition: fhir4.Condition): 'code' | 'name' | undefined {
-  const codings = codingsOf(condition.code);
-  if (codings.some((c) => compiled.excludedCodes.has(c))) return undefined;
-  if (codings.some((c) => compiled.codes.has(c))) return 'code';
-  const names = namesOf(condition.code);
-  if (mentions(compiled.excludedNames, names)) return undefined;
-  return findName(compiled.names, names) ? 'name' : undefined;
+function conditionMatch(compiled: ConditionMatcher, concept: Concept): 'code' | 'name' | undefined {
+  if (compiled.excludedCodes.hasAnyKey(concept.keys)) return undefined;
+  if (compiled.codes.hasAnyKey(concept.keys)) return 'code';
+  if (mentions(compiled.excludedNames, concept.names)) return undefined;
+  return findName(compiled.names, concept.names) ? 'name' : undefined;
 }
 
 /**
@@ -168,22 +182,45 @@ function describeNotChecked(notChecked: readonly NotChecked[], knowledge: Compil
   }));
 }
 
+/** What several rules ask of each Condition, worked out once per evaluation. */
+interface ConditionFacts {
+  concept(condition: fhir4.Condition): Concept;
+  current(condition: fhir4.Condition): boolean;
+}
+
+function conditionFacts(now: Date): ConditionFacts {
+  const concepts = new Map<fhir4.Condition, Concept>();
+  const currents = new Map<fhir4.Condition, boolean>();
+  return {
+    concept(condition) {
+      let concept = concepts.get(condition);
+      if (!concept) concepts.set(condition, (concept = conceptOf(condition.code)));
+      return concept;
+    },
+    current(condition) {
+      let current = currents.get(condition);
+      if (current === undefined) currents.set(condition, (current = isCurrentCondition(condition, now)));
+      return current;
+    },
+  };
+}
+
 /** Whether, and where, the record documents a leg-cramp complaint (KNOWLEDGE section 6). */
-function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Condition[], now: Date): Complaint {
+function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Condition[], now: Date, facts: ConditionFacts): Complaint {
   const matcher = knowledge.complaint;
   const recentDays = knowledge.kb.complaint?.recentDays ?? 0;
   if (!matcher) return { recorded: false, evidence: [] };
   const evidence: Evidence[] = [];
   for (const condition of conditions) {
     if (!isObject(condition) || isDiscountedCondition(condition)) continue;
-    const codings = codingsOf(condition.code);
+    const { codings, keys, names } = facts.concept(condition);
     // Codes decide when the entry is coded in SNOMED CT or ICD; the phrases only for uncoded entries.
     const coded = codings.some((c) => typeof c.system === 'string' && (CONDITION_SYSTEMS.has(c.system) || c.system === SYSTEMS.icd9cm));
     const matched = coded
-      ? codings.some((c) => matcher.codes.has(c)) && !codings.some((c) => matcher.excludedCodes.has(c))
-      : !mentions(matcher.excludedNames, namesOf(condition.code)) && findName(matcher.names, namesOf(condition.code)) !== undefined;
+      ? matcher.codes.hasAnyKey(keys) && !matcher.excludedCodes.hasAnyKey(keys)
+      : !mentions(matcher.excludedNames, names) && findName(matcher.names, names) !== undefined;
     if (!matched) continue;
-    const current = isCurrentCondition(condition, now);
+    const current = facts.current(condition);
     const dates = [conditionDate(condition), str(condition.recordedDate)]
       .map((d) => parseFhirDate(d, 'start'))
       .filter((d): d is Date => d !== undefined && d.getTime() <= now.getTime());
@@ -248,13 +285,14 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
     if (!isObject(record) || !isCurrentMedication(record, now)) continue;
     const drug = identifyDrug(record, index);
     if (drug.unresolvedReference && drug.names.length === 0) unresolved.add(drug.unresolvedReference);
+    const keys = codingKeys(drug.codings);
     for (const compiled of knowledge.medication) {
-      const matchedBy = medicationMatch(compiled, drug);
+      const matchedBy = medicationMatch(compiled, drug, keys);
       if (!matchedBy) continue;
       const date = medicationDate(record);
       // Which of the rule's named drugs this is ("Reported with cramps: naproxen").
       const agents = compiled.agents.filter((a) => findName(a.names, drug.names) !== undefined).map((a) => a.label);
-      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), drug.codings, drug.names);
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), { keys, names: drug.names });
       const supportedAt = newestSupportingDate(record, now);
       addMatch(found, compiled.rule.id, {
         ...(supportedAt ? { supportedAt } : {}),
@@ -284,13 +322,15 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
   const gestationByRule = new Map(
     knowledge.condition.flatMap(({ rule }) => (rule.gestation ? [[rule.id, gestationFromResult(rule.gestation, results, now)] as const] : [])),
   );
+  const facts = conditionFacts(now);
   for (const condition of data.conditions) {
     if (!isObject(condition)) continue;
-    const current = isCurrentCondition(condition, now);
+    const current = facts.current(condition);
+    const concept = facts.concept(condition);
     for (const compiled of knowledge.condition) {
       const { counts, note } = conditionCounts(compiled, condition, current, now);
       if (!counts) continue;
-      const matchedBy = conditionMatch(compiled, condition);
+      const matchedBy = conditionMatch(compiled, concept);
       if (!matchedBy) continue;
       const date = conditionDate(condition);
       const clinical = str(isObject(condition.clinicalStatus) && Array.isArray(condition.clinicalStatus.coding) ? condition.clinicalStatus.coding[0]?.code : undefined);
@@ -305,7 +345,7 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
             )
           : []),
       ];
-      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), codingsOf(condition.code), namesOf(condition.code));
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), concept);
       // A pregnancy recorded longer ago than the longest gestation, and never closed, is to verify
       // (unless a gestational-age result shows it is ongoing).
       const gestation = compiled.rule.gestation;
@@ -450,8 +490,8 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
     if (!spec || !matcher) return [];
     const out: TaggedMatch[] = [];
     for (const condition of data.conditions) {
-      if (!isObject(condition) || !isCurrentCondition(condition, now)) continue;
-      const matchedBy = conditionMatch(matcher, condition);
+      if (!isObject(condition) || !facts.current(condition)) continue;
+      const matchedBy = conditionMatch(matcher, facts.concept(condition));
       if (!matchedBy) continue;
       const date = conditionDate(condition);
       out.push({
@@ -522,7 +562,7 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
   return {
     ...(patientId ? { patient: `Patient/${patientId}` } : {}),
     now: now.toISOString(),
-    complaint: complaintIn(knowledge, data.conditions, now),
+    complaint: complaintIn(knowledge, data.conditions, now, facts),
     unmeasured: observationsRead ? unmeasuredAnalytes(knowledge, data.observations) : [],
     ...(deceased ? { deceased } : {}),
     findings,

@@ -25,6 +25,32 @@ export function icdKey(code: string): string {
   return (upper.includes('.') ? upper.replace(DOTS, '') : upper).trim();
 }
 
+/** A coding's lookup key, worked out once for a record checked against many value sets. */
+export interface CodingKey {
+  readonly system: string;
+  /** The code as recorded, trimmed. */
+  readonly code: string;
+  /** For ICD-10 systems: the code as the sets key it (icdKey). */
+  readonly icd?: string;
+}
+
+/** The lookup key of a coding, or undefined when it has no string system and code (it is in no set). */
+export function codingKey(coding: fhir4.Coding): CodingKey | undefined {
+  const { system, code } = coding;
+  if (typeof system !== 'string' || typeof code !== 'string') return undefined;
+  return ICD_SYSTEMS.has(system) ? { system, code, icd: icdKey(code) } : { system, code: code.trim() };
+}
+
+/** The lookup keys of codings (those without a string system and code are left out). */
+export function codingKeys(codings: readonly fhir4.Coding[]): CodingKey[] {
+  const keys: CodingKey[] = [];
+  for (const coding of codings) {
+    const key = codingKey(coding);
+    if (key) keys.push(key);
+  }
+  return keys;
+}
+
 /**
  * Answers "is this coding in the set" in O(1) for exact codes and O(prefix length) for ICD-10. Built once
  * per value set when the knowledge is compiled: exact codes by system then code (no key string is built
@@ -62,17 +88,28 @@ export class CodeSet {
   }
 
   has(coding: fhir4.Coding): boolean {
-    const { system, code } = coding;
-    if (typeof system !== 'string' || typeof code !== 'string') return false;
-    if (ICD_SYSTEMS.has(system)) {
+    const key = codingKey(coding);
+    return key !== undefined && this.hasKey(key);
+  }
+
+  /** Like has, for a key from codingKey. */
+  hasKey(key: CodingKey): boolean {
+    if (key.icd !== undefined) {
       if (this.icdPrefixes.size === 0) return false;
-      const key = icdKey(code);
+      const icd = key.icd;
       const lowest = Math.max(3, this.shortestPrefix);
-      for (let end = Math.min(key.length, this.longestPrefix); end >= lowest; end--) {
-        if (this.icdPrefixes.has(end === key.length ? key : key.slice(0, end))) return true;
+      for (let end = Math.min(icd.length, this.longestPrefix); end >= lowest; end--) {
+        if (this.icdPrefixes.has(end === icd.length ? icd : icd.slice(0, end))) return true;
       }
       return false;
     }
-    return this.exact.get(system)?.has(code.trim()) ?? false;
+    return this.exact.get(key.system)?.has(key.code) ?? false;
+  }
+
+  /** Whether any of the keys is in the set. */
+  hasAnyKey(keys: readonly CodingKey[]): boolean {
+    if (this.exactCount === 0 && this.icdPrefixes.size === 0) return false;
+    for (const key of keys) if (this.hasKey(key)) return true;
+    return false;
   }
 }
