@@ -42,6 +42,30 @@ export function escapeMarkdown(text: string): string {
   return (UNUSUAL_SPACE.test(escaped) ? escaped.replace(SPACES, ' ') : escaped).trim();
 }
 
+/** Distinct rule texts whose escaped form is remembered; the memo starts afresh past it. */
+export const RULE_TEXT_LIMIT = 1000;
+const ruleTexts = new Map<string, string>();
+
+/**
+ * escapeMarkdown for text that comes from the rules alone (titles, summaries, caveats, citations,
+ * mechanism sentences): the same few hundred strings are escaped for every card, so each is escaped
+ * once. Never for text from a patient's record (names, values, dates, verify sentences).
+ */
+function escapeRuleText(text: string): string {
+  let escaped = ruleTexts.get(text);
+  if (escaped === undefined) {
+    escaped = escapeMarkdown(text);
+    if (ruleTexts.size >= RULE_TEXT_LIMIT) ruleTexts.clear();
+    ruleTexts.set(text, escaped);
+  }
+  return escaped;
+}
+
+/** How many rule texts are remembered (tests: at most RULE_TEXT_LIMIT). */
+export function rememberedRuleTexts(): number {
+  return ruleTexts.size;
+}
+
 /** A resource reference as Markdown: `Type/id` in a code span when it is a valid FHIR reference, else a plain marker. */
 function referenceMarkdown(reference: string): string {
   return /^[A-Z][A-Za-z]{1,63}\/[A-Za-z0-9\-.]{1,64}$/.test(String(reference)) ? `\`${reference}\`` : '\\(reference not shown: not a valid FHIR id\\)';
@@ -78,19 +102,19 @@ export function strongestReferenceUrl(findings: readonly Finding[]): string | un
 function referencesLine(f: Finding): string {
   const refs = f.references.map((r) =>
     r.id === 'article'
-      ? `the source article, “${escapeMarkdown(f.cause.section)}”`
+      ? `the source article, “${escapeRuleText(f.cause.section)}”`
       : r.url
-        ? `[${escapeMarkdown(r.short)}](${r.url})`
-        : escapeMarkdown(r.short),
+        ? `[${escapeRuleText(r.short)}](${r.url})`
+        : escapeRuleText(r.short),
   );
   return `_References: ${refs.join('; ')}._`;
 }
 
 function findingSection(f: Finding): string {
   return [
-    `**${escapeMarkdown(f.title)}** \\(${LEVEL_WORDS[f.level]}\\)${f.matchedBy === 'name' ? ' \\(matched by name\\)' : ''}: ${escapeMarkdown(f.cause.summary)}`,
+    `**${escapeRuleText(f.title)}** \\(${LEVEL_WORDS[f.level]}\\)${f.matchedBy === 'name' ? ' \\(matched by name\\)' : ''}: ${escapeRuleText(f.cause.summary)}`,
     ...f.evidence.map(evidenceLine),
-    ...(f.caveat ? [`_Caveat: ${escapeMarkdown(f.caveat)}_`] : []),
+    ...(f.caveat ? [`_Caveat: ${escapeRuleText(f.caveat)}_`] : []),
     ...(f.verify ? [`**Verify:** ${escapeMarkdown(f.verify)}`] : []),
     referencesLine(f),
   ].join('\n');
@@ -191,7 +215,7 @@ export function renderPatientView(plans: readonly CardPlan[], result: Evaluation
           card: findingCard(
             findings,
             `Leg cramps: ${findings.map((f) => f.title).join(' + ')} (${link.label.toLowerCase()})`,
-            [escapeMarkdown(link.sentence), ...findings.map(findingSection)].join('\n\n'),
+            [escapeRuleText(link.sentence), ...findings.map(findingSection)].join('\n\n'),
             'info',
             { system: TOPIC_SYSTEM, code: link.linkId, display: link.label },
             options,
@@ -207,7 +231,7 @@ export function renderPatientView(plans: readonly CardPlan[], result: Evaluation
             findings,
             `Leg cramps: ${n} more ${n === 1 ? 'association' : 'associations'} with weak evidence`,
             [
-              `Associations named by consumer sources or with conflicting evidence: ${escapeMarkdown(findings.map((f) => f.title).join(', '))}.`,
+              `Associations named by consumer sources or with conflicting evidence: ${escapeRuleText(findings.map((f) => f.title).join(', '))}.`,
               ...findings.map(findingSection),
             ].join('\n\n'),
             'info',
