@@ -1,7 +1,10 @@
 // The lookups and caches that keep the CDS hot path cheap answer exactly as the plain versions they
 // replace, and keep nothing of a patient beyond one evaluation (or keep a bounded amount).
 import fc from 'fast-check';
-import { escapeMarkdown } from '../../lib/cds/cards';
+import { escapeMarkdown, rememberedRuleTexts, renderPatientView, RULE_TEXT_LIMIT } from '../../lib/cds/cards';
+import { planPatientView } from '../../lib/cds/policy';
+import { compileKnowledge } from '../../lib/engine/compile';
+import { planSearches } from '../../lib/fhir/queries';
 import { dateMemoActive, parseFhirDate, withDateMemo } from '../../lib/engine/dates';
 import { evaluate } from '../../lib/engine/evaluate';
 import type { Analyte, ValueSetResource } from '../../lib/engine/types';
@@ -203,5 +206,57 @@ describe('dates parsed once per evaluation', () => {
       }),
     ).toThrow('boom');
     expect(dateMemoActive()).toBe(false);
+  });
+});
+
+describe('rule texts escaped once', () => {
+  const result = evaluate(knowledge(), data({ conditions: [condition([{ system: 'icd', code: 'E11.9', display: 'Type 2 diabetes' }])], observations: [lab('2823-3', 3.1, 'mmol/L')] }), NOW);
+  const plans = planPatientView(result, { trigger: 'always', disabledRules: new Set() }, new Set()).plans;
+  const options = { article: 'The article', launchUrl: 'http://x/launch' };
+  const cards = (r: typeof result) =>
+    renderPatientView(planPatientView(r, { trigger: 'always', disabledRules: new Set() }, new Set()).plans, r, options).map((c) => ({ ...c.card, uuid: '' }));
+
+  it('renders the same cards the first time and every time after', () => {
+    expect(plans.length).toBeGreaterThan(0);
+    const first = cards(result);
+    expect(cards(result)).toEqual(first);
+    expect(first.some((c) => c.detail.includes(escapeMarkdown(result.findings[0]?.cause.summary ?? '-')))).toBe(true);
+  });
+
+  it('remembers a bounded number of texts', () => {
+    for (let i = 0; i < RULE_TEXT_LIMIT + 50; i++) {
+      const renamed = { ...result, findings: result.findings.map((f) => ({ ...f, title: `${f.title} (${i}) *` })) };
+      const rendered = cards(renamed);
+      expect(rendered.some((c) => c.detail.includes(`(${i}\\) \\*`))).toBe(true);
+      expect(rememberedRuleTexts()).toBeLessThanOrEqual(RULE_TEXT_LIMIT);
+    }
+  });
+});
+
+describe('search plans built once per knowledge base and day', () => {
+  const kb = knowledge();
+  const fresh = (now: Date, windows?: boolean) => planSearches(compileKnowledge(kb.kb), now, windows === undefined ? {} : { windows });
+  const days = [new Date('2026-11-24T00:00:00Z'), new Date('2026-11-24T23:59:59.999Z'), new Date('2026-11-25T00:00:00Z'), new Date('2024-02-29T12:00:00Z')];
+
+  it('answers as a fresh build, for each day and form, in any order', () => {
+    for (const now of [...days, ...days.slice().reverse()]) {
+      expect(planSearches(kb, now)).toEqual(fresh(now));
+      expect(planSearches(kb, now, { windows: false })).toEqual(fresh(now, false));
+    }
+    // Windows move with the day.
+    const dates = (now: Date) => planSearches(kb, now).flatMap((p) => p.parts.filter((q) => q.name === 'date').map((q) => q.value));
+    expect(dates(days[0] as Date)).toEqual(dates(days[1] as Date));
+    expect(dates(days[0] as Date)).not.toEqual(dates(days[2] as Date));
+  });
+
+  it('hands each caller its own list', () => {
+    const now = days[0] as Date;
+    const first = planSearches(kb, now);
+    first.splice(0, first.length);
+    expect(planSearches(kb, now)).toEqual(fresh(now));
+  });
+
+  it('plans for an invalid clock as before when there are no windows', () => {
+    expect(planSearches(kb, new Date(NaN), { windows: false })).toEqual(fresh(new Date(NaN), false));
   });
 });
