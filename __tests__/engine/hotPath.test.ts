@@ -6,7 +6,7 @@ import { planPatientView } from '../../lib/cds/policy';
 import { compileKnowledge } from '../../lib/engine/compile';
 import { planSearches } from '../../lib/fhir/queries';
 import { dateMemoActive, parseFhirDate, withDateMemo } from '../../lib/engine/dates';
-import { evaluate } from '../../lib/engine/evaluate';
+import { evaluate, medicationMatch } from '../../lib/engine/evaluate';
 import type { Analyte, ValueSetResource } from '../../lib/engine/types';
 import { knowledge } from '../../lib/knowledge';
 import { CodeSet, SYSTEMS } from '../../lib/terminology/codes';
@@ -258,5 +258,29 @@ describe('search plans built once per knowledge base and day', () => {
 
   it('plans for an invalid clock as before when there are no windows', () => {
     expect(planSearches(kb, new Date(NaN), { windows: false })).toEqual(fresh(new Date(NaN), false));
+  });
+});
+
+describe('word matchers shared by rules with the same names', () => {
+  const k = knowledge();
+
+  it('compiles one matcher per distinct list, so a drug is tested against the supply words once', () => {
+    const exclusions = k.medication.map((m) => m.excludedNames).filter((m): m is RegExp => m !== undefined);
+    const distinctSources = new Set(exclusions.map((m) => m.source));
+    expect(exclusions.length).toBeGreaterThan(distinctSources.size);
+    expect(new Set(exclusions).size).toBe(distinctSources.size);
+  });
+
+  it('matches the same through a shared matcher, whatever order the rules use it in', () => {
+    const supply = { label: 'Insulin pen needles', codings: [], names: ['Insulin pen needles 32G'] };
+    const drug = { label: 'Furosemide', codings: [], names: ['Furosemide 40 MG Oral Tablet'] };
+    const plain = [supply, drug].map((d) => k.medication.map((m) => medicationMatch(m, d)));
+    const remembered = [supply, drug].map((d) => {
+      const seen = new Map<RegExp, boolean>();
+      return k.medication.map((m) => medicationMatch(m, d, undefined, seen));
+    });
+    expect(remembered).toEqual(plain);
+    expect(plain[0]?.every((m) => m === undefined)).toBe(true);
+    expect(plain[1]).toContain('name');
   });
 });

@@ -136,14 +136,26 @@ function addMatch(found: Map<string, TaggedMatch[]>, ruleId: string, match: Tagg
   else found.set(ruleId, [match]);
 }
 
+/**
+ * mentions(), remembered in `seen` for one record: most medication rules share one exclusion matcher
+ * (the supply words), so it is tested once per drug, not once per rule.
+ */
+function mentionsOnce(matcher: RegExp | undefined, names: readonly string[], seen: Map<RegExp, boolean> | undefined): boolean {
+  if (!matcher || !seen) return mentions(matcher, names);
+  let found = seen.get(matcher);
+  if (found === undefined) seen.set(matcher, (found = mentions(matcher, names)));
+  return found;
+}
+
 /** Whether a drug belongs to a medication rule's class: by code, else by name (vetoed by supply words). */
 export function medicationMatch(
   compiled: CompiledMedicationRule,
   drug: DrugIdentity,
   keys: readonly CodingKey[] = codingKeys(drug.codings),
+  mentioned?: Map<RegExp, boolean>,
 ): 'code' | 'name' | undefined {
   if (compiled.codes.hasAnyKey(keys)) return 'code';
-  if (mentions(compiled.excludedNames, drug.names)) return undefined;
+  if (mentionsOnce(compiled.excludedNames, drug.names, mentioned)) return undefined;
   return findName(compiled.names, drug.names) ? 'name' : undefined;
 }
 
@@ -286,8 +298,9 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
     const drug = identifyDrug(record, index);
     if (drug.unresolvedReference && drug.names.length === 0) unresolved.add(drug.unresolvedReference);
     const keys = codingKeys(drug.codings);
+    const mentioned = new Map<RegExp, boolean>();
     for (const compiled of knowledge.medication) {
-      const matchedBy = medicationMatch(compiled, drug, keys);
+      const matchedBy = medicationMatch(compiled, drug, keys, mentioned);
       if (!matchedBy) continue;
       const date = medicationDate(record);
       // Which of the rule's named drugs this is ("Reported with cramps: naproxen").
