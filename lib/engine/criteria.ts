@@ -31,7 +31,7 @@ export class ResultIndex {
       const date = observationDate(obs);
       const when = parseFhirDate(date, 'start');
       if (!date || !when || when.getTime() > now.getTime()) continue;
-      for (const code of new Set(mine)) {
+      for (const code of mine.length === 1 ? mine : new Set(mine)) {
         const list = this.byCode.get(code);
         if (list) list.push({ obs, when, date });
         else this.byCode.set(code, [{ obs, when, date }]);

@@ -34,11 +34,12 @@ function parseMs(value: string, edge: DateEdge): number {
  * Parsed values, while one evaluation runs (see withDateMemo): the same dates are read by several
  * rules. Null outside an evaluation, so nothing of a patient outlives it.
  */
-let memo: { readonly start: Map<string, number>; readonly end: Map<string, number> } | null = null;
+let memo: { readonly start: Map<string, Date | null>; readonly end: Map<string, Date | null> } | null = null;
 
 /**
  * Runs `fn` (synchronous) with parsed dates remembered, and forgets them when it returns. Nested calls
- * share the outer memo.
+ * share the outer memo. Inside it the same text gives the same Date object: the engine only reads
+ * dates, never changes one.
  */
 export function withDateMemo<T>(fn: () => T): T {
   if (memo) return fn();
@@ -55,21 +56,17 @@ export function dateMemoActive(): boolean {
   return memo !== null;
 }
 
+function toDate(ms: number): Date | undefined {
+  return Number.isNaN(ms) ? undefined : new Date(ms);
+}
+
 export function parseFhirDate(value: unknown, edge: DateEdge = 'start'): Date | undefined {
   if (typeof value !== 'string' || value.length < 4 || value.length > 40) return undefined;
-  let ms: number | undefined;
-  if (memo) {
-    const seen = edge === 'start' ? memo.start : memo.end;
-    ms = seen.get(value);
-    if (ms === undefined) {
-      ms = parseMs(value, edge);
-      seen.set(value, ms);
-    }
-  } else {
-    ms = parseMs(value, edge);
-  }
-  // A new Date each time: callers own what they get.
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  if (!memo) return toDate(parseMs(value, edge));
+  const seen = edge === 'start' ? memo.start : memo.end;
+  let date = seen.get(value);
+  if (date === undefined) seen.set(value, (date = toDate(parseMs(value, edge)) ?? null));
+  return date ?? undefined;
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -113,7 +113,17 @@ interface Concept {
 
 function conceptOf(code: fhir4.CodeableConcept | undefined): Concept {
   const codings = codingsOf(code);
-  return { codings, keys: codingKeys(codings), names: namesOf(code) };
+  return { codings, keys: codingKeys(codings), names: distinct(namesOf(code)) };
+}
+
+/**
+ * The texts to search, each once: a concept's text is often its coding's display word for word, and
+ * searching the same text twice finds nothing new (findName takes the first text that has a name).
+ */
+function distinct(names: readonly string[]): readonly string[] {
+  if (names.length < 2) return names;
+  if (names.length === 2) return names[0] === names[1] ? [names[0] as string] : names;
+  return [...new Set(names)];
 }
 
 function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, concept: Pick<Concept, 'keys' | 'names'>): boolean[] | undefined {
@@ -298,14 +308,16 @@ function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Da
     const drug = identifyDrug(record, index);
     if (drug.unresolvedReference && drug.names.length === 0) unresolved.add(drug.unresolvedReference);
     const keys = codingKeys(drug.codings);
+    const names = distinct(drug.names);
+    const searched = names === drug.names ? drug : { ...drug, names };
     const mentioned = new Map<RegExp, boolean>();
     for (const compiled of knowledge.medication) {
-      const matchedBy = medicationMatch(compiled, drug, keys, mentioned);
+      const matchedBy = medicationMatch(compiled, searched, keys, mentioned);
       if (!matchedBy) continue;
       const date = medicationDate(record);
       // Which of the rule's named drugs this is ("Reported with cramps: naproxen").
-      const agents = compiled.agents.filter((a) => findName(a.names, drug.names) !== undefined).map((a) => a.label);
-      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), { keys, names: drug.names });
+      const agents = compiled.agents.filter((a) => findName(a.names, names) !== undefined).map((a) => a.label);
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), { keys, names });
       const supportedAt = newestSupportingDate(record, now);
       addMatch(found, compiled.rule.id, {
         ...(supportedAt ? { supportedAt } : {}),
