@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { escapeMarkdown, rememberedRuleTexts, renderPatientView, RULE_TEXT_LIMIT } from '../../lib/cds/cards';
 import { planPatientView } from '../../lib/cds/policy';
 import { compileKnowledge } from '../../lib/engine/compile';
+import { linkFindings } from '../../lib/engine/links';
 import { planSearches } from '../../lib/fhir/queries';
 import { dateMemoActive, parseFhirDate, withDateMemo } from '../../lib/engine/dates';
 import { evaluate, medicationMatch } from '../../lib/engine/evaluate';
@@ -283,5 +284,24 @@ describe('word matchers shared by rules with the same names', () => {
     expect(remembered).toEqual(plain);
     expect(plain[0]?.every((m) => m === undefined)).toBe(true);
     expect(plain[1]).toContain('name');
+  });
+});
+
+describe('rule order and titles indexed once per rule list', () => {
+  const kb = knowledge().kb;
+  const link = kb.links.find((l) => l.causes.length > 0 && l.effects.length > 0);
+
+  it('gives each rule list its own titles and order, however often it is asked', () => {
+    expect(link).toBeDefined();
+    if (!link) return;
+    const fired = new Set([...link.causes, ...link.effects]);
+    const first = linkFindings(kb.links, kb.rules, fired);
+    expect(linkFindings(kb.links, kb.rules, fired)).toEqual(first);
+    // Another list with the same ids, renamed and reversed: its own titles and order, not the first list's.
+    const renamed = kb.rules.map((r) => ({ ...r, title: `Renamed ${r.title}` })).reverse();
+    const other = linkFindings(kb.links, renamed, fired);
+    expect(other[0]?.sentence).toContain('Renamed');
+    expect(other[0]?.ruleIds).toEqual([...(first[0]?.ruleIds ?? [])].reverse());
+    expect(linkFindings(kb.links, kb.rules, fired)).toEqual(first);
   });
 });

@@ -42,6 +42,8 @@ export class ResultIndex {
 
   /** Results carrying any of the codes, newest first, each once. */
   get(codes: readonly string[]): DatedResult[] {
+    // One code: its list already holds each result once, newest first.
+    if (codes.length === 1) return (this.byCode.get(codes[0] as string) ?? []).slice();
     const seen = new Set<fhir4.Observation>();
     const out: DatedResult[] = [];
     for (const code of codes) {
