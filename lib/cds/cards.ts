@@ -76,10 +76,11 @@ function clip(text: string, max = SUMMARY_MAX - 1): string {
 }
 
 function evidenceLine(e: Evidence): string {
-  const parts = [`${escapeMarkdown(e.resourceType)}: **${escapeMarkdown(e.name)}**`];
+  // The resource type and the limit's source are the engine's own words; the rest is the record's.
+  const parts = [`${escapeRuleText(e.resourceType)}: **${escapeMarkdown(e.name)}**`];
   parts.push(`date ${escapeMarkdown(e.date ? e.date.slice(0, 10) : 'not recorded')}`);
   if (e.value) parts.push(`value ${escapeMarkdown(e.value)}${e.convertedValue ? ` \\(= ${escapeMarkdown(e.convertedValue)}\\)` : ''}`);
-  if (e.limit) parts.push(`limit ${escapeMarkdown(e.limit)} \\(${escapeMarkdown(e.limitSource ?? 'default')}\\)`);
+  if (e.limit) parts.push(`limit ${escapeMarkdown(e.limit)} \\(${escapeRuleText(e.limitSource ?? 'default')}\\)`);
   if (e.status) parts.push(`status ${escapeMarkdown(e.status)}`);
   const notes = (e.notes ?? []).map((n) => ` _${escapeMarkdown(n)}_`).join('');
   return `- ${parts.join(', ')} ${referenceMarkdown(e.reference)}${notes}`;

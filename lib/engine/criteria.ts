@@ -89,7 +89,7 @@ export function procedureMatches(
     const codings = codingsOf(procedure.code);
     let matchedBy: 'code' | 'name' | undefined;
     if (codings.some((c) => criterion.codes.has(c))) matchedBy = 'code';
-    else if (!mentions(criterion.excludedNames, namesOf(procedure.code)) && findName(criterion.names, namesOf(procedure.code))) {
+    else if (findName(criterion.names, namesOf(procedure.code)) && !mentions(criterion.excludedNames, namesOf(procedure.code))) {
       matchedBy = 'name';
     }
     if (!matchedBy) continue;

@@ -165,15 +165,18 @@ export function medicationMatch(
   mentioned?: Map<RegExp, boolean>,
 ): 'code' | 'name' | undefined {
   if (compiled.codes.hasAnyKey(keys)) return 'code';
-  if (mentionsOnce(compiled.excludedNames, drug.names, mentioned)) return undefined;
-  return findName(compiled.names, drug.names) ? 'name' : undefined;
+  // A name, unless an excluded word is there too. The names are looked for first: most drugs have
+  // none of a rule's names, and then the exclusions need no search.
+  if (!findName(compiled.names, drug.names)) return undefined;
+  return mentionsOnce(compiled.excludedNames, drug.names, mentioned) ? undefined : 'name';
 }
 
 function conditionMatch(compiled: ConditionMatcher, concept: Concept): 'code' | 'name' | undefined {
   if (compiled.excludedCodes.hasAnyKey(concept.keys)) return undefined;
   if (compiled.codes.hasAnyKey(concept.keys)) return 'code';
-  if (mentions(compiled.excludedNames, concept.names)) return undefined;
-  return findName(compiled.names, concept.names) ? 'name' : undefined;
+  // Names first, as for drugs: the exclusions matter only once a name is found.
+  if (!findName(compiled.names, concept.names)) return undefined;
+  return mentions(compiled.excludedNames, concept.names) ? undefined : 'name';
 }
 
 /**
@@ -240,7 +243,7 @@ function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Co
     const coded = codings.some((c) => typeof c.system === 'string' && (CONDITION_SYSTEMS.has(c.system) || c.system === SYSTEMS.icd9cm));
     const matched = coded
       ? matcher.codes.hasAnyKey(keys) && !matcher.excludedCodes.hasAnyKey(keys)
-      : !mentions(matcher.excludedNames, names) && findName(matcher.names, names) !== undefined;
+      : findName(matcher.names, names) !== undefined && !mentions(matcher.excludedNames, names);
     if (!matched) continue;
     const current = facts.current(condition);
     const dates = [conditionDate(condition), str(condition.recordedDate)]
