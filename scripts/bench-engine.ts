@@ -4,7 +4,7 @@
 // ../shared). Prints the mean milliseconds per call of each stage, and their sum.
 //
 //   npm run bench:engine
-//   BENCH_N=2000        calls measured per stage (after BENCH_WARMUP=300 unmeasured ones)
+//   BENCH_N=2000        calls measured per stage (after BENCH_WARMUP=1000 unmeasured ones)
 //   BENCH_RUNS=3        runs; each stage's median over the runs is printed too
 //
 // For a CPU profile: `node --cpu-prof --import tsx scripts/bench-engine.ts` (open the .cpuprofile in
@@ -21,7 +21,7 @@ import { demoPatients } from '../lib/sandbox/demoPatients';
 import { serverUnitConverter } from '../lib/terminology/ucumNode';
 
 const N = Number(process.env.BENCH_N ?? 2000);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 /** The bench patient of scripts/bench-cds.ts: demo-complaint plus four other demo records and 3 years of results. */
