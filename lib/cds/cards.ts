@@ -30,9 +30,40 @@ export interface Card {
 export const SUMMARY_MAX = 140;
 const TOPIC_SYSTEM = 'https://leg-cramp-factors.example.org/rules';
 
+const MARKDOWN_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+// Whitespace other than a lone space: only then is there anything to collapse.
+const UNUSUAL_SPACE = /[^\S ]| {2}/;
+const SPACES = /\s+/g;
+
 /** Resource text goes into Markdown: neutralise the characters that would change its meaning. */
 export function escapeMarkdown(text: string): string {
-  return String(text).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`).replace(/\s+/g, ' ').trim();
+  // A replacement pattern ("$&"), not a callback: one pass, no function call per character.
+  const escaped = String(text).replace(MARKDOWN_SPECIAL, '\\$&');
+  return (UNUSUAL_SPACE.test(escaped) ? escaped.replace(SPACES, ' ') : escaped).trim();
+}
+
+/** Distinct rule texts whose escaped form is remembered; the memo starts afresh past it. */
+export const RULE_TEXT_LIMIT = 1000;
+const ruleTexts = new Map<string, string>();
+
+/**
+ * escapeMarkdown for text that comes from the rules alone (titles, summaries, caveats, citations,
+ * mechanism sentences): the same few hundred strings are escaped for every card, so each is escaped
+ * once. Never for text from a patient's record (names, values, dates, verify sentences).
+ */
+function escapeRuleText(text: string): string {
+  let escaped = ruleTexts.get(text);
+  if (escaped === undefined) {
+    escaped = escapeMarkdown(text);
+    if (ruleTexts.size >= RULE_TEXT_LIMIT) ruleTexts.clear();
+    ruleTexts.set(text, escaped);
+  }
+  return escaped;
+}
+
+/** How many rule texts are remembered (tests: at most RULE_TEXT_LIMIT). */
+export function rememberedRuleTexts(): number {
+  return ruleTexts.size;
 }
 
 /** A resource reference as Markdown: `Type/id` in a code span when it is a valid FHIR reference, else a plain marker. */
@@ -45,10 +76,11 @@ function clip(text: string, max = SUMMARY_MAX - 1): string {
 }
 
 function evidenceLine(e: Evidence): string {
-  const parts = [`${escapeMarkdown(e.resourceType)}: **${escapeMarkdown(e.name)}**`];
+  // The resource type and the limit's source are the engine's own words; the rest is the record's.
+  const parts = [`${escapeRuleText(e.resourceType)}: **${escapeMarkdown(e.name)}**`];
   parts.push(`date ${escapeMarkdown(e.date ? e.date.slice(0, 10) : 'not recorded')}`);
   if (e.value) parts.push(`value ${escapeMarkdown(e.value)}${e.convertedValue ? ` \\(= ${escapeMarkdown(e.convertedValue)}\\)` : ''}`);
-  if (e.limit) parts.push(`limit ${escapeMarkdown(e.limit)} \\(${escapeMarkdown(e.limitSource ?? 'default')}\\)`);
+  if (e.limit) parts.push(`limit ${escapeMarkdown(e.limit)} \\(${escapeRuleText(e.limitSource ?? 'default')}\\)`);
   if (e.status) parts.push(`status ${escapeMarkdown(e.status)}`);
   const notes = (e.notes ?? []).map((n) => ` _${escapeMarkdown(n)}_`).join('');
   return `- ${parts.join(', ')} ${referenceMarkdown(e.reference)}${notes}`;
@@ -71,19 +103,19 @@ export function strongestReferenceUrl(findings: readonly Finding[]): string | un
 function referencesLine(f: Finding): string {
   const refs = f.references.map((r) =>
     r.id === 'article'
-      ? `the source article, “${escapeMarkdown(f.cause.section)}”`
+      ? `the source article, “${escapeRuleText(f.cause.section)}”`
       : r.url
-        ? `[${escapeMarkdown(r.short)}](${r.url})`
-        : escapeMarkdown(r.short),
+        ? `[${escapeRuleText(r.short)}](${r.url})`
+        : escapeRuleText(r.short),
   );
   return `_References: ${refs.join('; ')}._`;
 }
 
 function findingSection(f: Finding): string {
   return [
-    `**${escapeMarkdown(f.title)}** \\(${LEVEL_WORDS[f.level]}\\)${f.matchedBy === 'name' ? ' \\(matched by name\\)' : ''}: ${escapeMarkdown(f.cause.summary)}`,
+    `**${escapeRuleText(f.title)}** \\(${LEVEL_WORDS[f.level]}\\)${f.matchedBy === 'name' ? ' \\(matched by name\\)' : ''}: ${escapeRuleText(f.cause.summary)}`,
     ...f.evidence.map(evidenceLine),
-    ...(f.caveat ? [`_Caveat: ${escapeMarkdown(f.caveat)}_`] : []),
+    ...(f.caveat ? [`_Caveat: ${escapeRuleText(f.caveat)}_`] : []),
     ...(f.verify ? [`**Verify:** ${escapeMarkdown(f.verify)}`] : []),
     referencesLine(f),
   ].join('\n');
@@ -184,7 +216,7 @@ export function renderPatientView(plans: readonly CardPlan[], result: Evaluation
           card: findingCard(
             findings,
             `Leg cramps: ${findings.map((f) => f.title).join(' + ')} (${link.label.toLowerCase()})`,
-            [escapeMarkdown(link.sentence), ...findings.map(findingSection)].join('\n\n'),
+            [escapeRuleText(link.sentence), ...findings.map(findingSection)].join('\n\n'),
             'info',
             { system: TOPIC_SYSTEM, code: link.linkId, display: link.label },
             options,
@@ -200,7 +232,7 @@ export function renderPatientView(plans: readonly CardPlan[], result: Evaluation
             findings,
             `Leg cramps: ${n} more ${n === 1 ? 'association' : 'associations'} with weak evidence`,
             [
-              `Associations named by consumer sources or with conflicting evidence: ${escapeMarkdown(findings.map((f) => f.title).join(', '))}.`,
+              `Associations named by consumer sources or with conflicting evidence: ${escapeRuleText(findings.map((f) => f.title).join(', '))}.`,
               ...findings.map(findingSection),
             ].join('\n\n'),
             'info',

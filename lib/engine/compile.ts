@@ -95,16 +95,29 @@ function valueSet(kb: KnowledgeBase, id: string | undefined, ruleId: string): Co
   return new CodeSet(vs);
 }
 
+/** Builds word matchers, one per distinct list of names: rules that share a list share the matcher. */
+type Words = (names: readonly string[]) => RegExp | undefined;
+
+function sharedWords(): Words {
+  const built = new Map<string, RegExp | undefined>();
+  return (names) => {
+    const key = JSON.stringify(names);
+    if (!built.has(key)) built.set(key, wordMatcher(names));
+    return built.get(key);
+  };
+}
+
 function conditionMatcher(
   kb: KnowledgeBase,
   ruleId: string,
   spec: { valueSet: string; excludeValueSet?: string; names: readonly string[]; excludeNames?: readonly string[] },
+  words: Words,
 ): ConditionMatcher {
   return {
     codes: valueSet(kb, spec.valueSet, ruleId),
     excludedCodes: valueSet(kb, spec.excludeValueSet, ruleId),
-    names: wordMatcher(spec.names),
-    excludedNames: wordMatcher(spec.excludeNames ?? []),
+    names: words(spec.names),
+    excludedNames: words(spec.excludeNames ?? []),
   };
 }
 
@@ -119,6 +132,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
   const analyteByLoinc = new Map<string, string>();
   for (const a of kb.analytes) for (const code of a.loinc) analyteByLoinc.set(code, a.id);
 
+  const words = sharedWords();
   const medication: CompiledMedicationRule[] = [];
   const condition: CompiledConditionRule[] = [];
   const lab: CompiledLabRule[] = [];
@@ -128,9 +142,9 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
         medication.push({
           rule,
           codes: valueSet(kb, rule.valueSet, rule.id),
-          names: wordMatcher(rule.names),
-          excludedNames: wordMatcher(rule.excludeNames ?? []),
-          agents: (rule.agents ?? []).map((a) => ({ label: a.label, names: wordMatcher(a.names) })),
+          names: words(rule.names),
+          excludedNames: words(rule.excludeNames ?? []),
+          agents: (rule.agents ?? []).map((a) => ({ label: a.label, names: words(a.names) })),
         });
         break;
       case 'condition': {
@@ -141,13 +155,13 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
         }
         condition.push({
           rule,
-          ...conditionMatcher(kb, rule.id, rule),
+          ...conditionMatcher(kb, rule.id, rule, words),
           ...(rule.procedure
             ? {
                 procedure: {
                   codes: valueSet(kb, rule.procedure.valueSet, rule.id),
-                  names: wordMatcher(rule.procedure.names),
-                  excludedNames: wordMatcher(rule.procedure.excludeNames ?? []),
+                  names: words(rule.procedure.names),
+                  excludedNames: words(rule.procedure.excludeNames ?? []),
                   withinDays: rule.procedure.withinDays,
                 },
               }
@@ -161,7 +175,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
           rule,
           analyte: analyteOf(analytes, rule.analyte, rule.id),
           ...(rule.preferred ? { preferred: analyteOf(analytes, rule.preferred.analyte, rule.id) } : {}),
-          ...(rule.condition ? { condition: conditionMatcher(kb, rule.id, rule.condition) } : {}),
+          ...(rule.condition ? { condition: conditionMatcher(kb, rule.id, rule.condition, words) } : {}),
         });
         break;
       }
@@ -183,7 +197,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
       (rule.evidence.matchCaveats ?? []).map((c) => ({
         when: c.when,
         codes: valueSet(kb, c.valueSet, rule.id),
-        names: wordMatcher(c.names),
+        names: words(c.names),
         caveat: c.caveat,
       })),
     );
@@ -196,7 +210,7 @@ export function compileKnowledge(kb: KnowledgeBase): CompiledKnowledge {
       }),
     );
   }
-  const complaint = kb.complaint ? conditionMatcher(kb, 'complaint', kb.complaint) : undefined;
+  const complaint = kb.complaint ? conditionMatcher(kb, 'complaint', kb.complaint, words) : undefined;
   return {
     kb,
     medication,

@@ -31,7 +31,7 @@ export class ResultIndex {
       const date = observationDate(obs);
       const when = parseFhirDate(date, 'start');
       if (!date || !when || when.getTime() > now.getTime()) continue;
-      for (const code of new Set(mine)) {
+      for (const code of mine.length === 1 ? mine : new Set(mine)) {
         const list = this.byCode.get(code);
         if (list) list.push({ obs, when, date });
         else this.byCode.set(code, [{ obs, when, date }]);
@@ -42,6 +42,8 @@ export class ResultIndex {
 
   /** Results carrying any of the codes, newest first, each once. */
   get(codes: readonly string[]): DatedResult[] {
+    // One code: its list already holds each result once, newest first.
+    if (codes.length === 1) return (this.byCode.get(codes[0] as string) ?? []).slice();
     const seen = new Set<fhir4.Observation>();
     const out: DatedResult[] = [];
     for (const code of codes) {
@@ -87,7 +89,7 @@ export function procedureMatches(
     const codings = codingsOf(procedure.code);
     let matchedBy: 'code' | 'name' | undefined;
     if (codings.some((c) => criterion.codes.has(c))) matchedBy = 'code';
-    else if (!mentions(criterion.excludedNames, namesOf(procedure.code)) && findName(criterion.names, namesOf(procedure.code))) {
+    else if (findName(criterion.names, namesOf(procedure.code)) && !mentions(criterion.excludedNames, namesOf(procedure.code))) {
       matchedBy = 'name';
     }
     if (!matchedBy) continue;

@@ -23,9 +23,9 @@ import {
   statusMatch,
   type Match,
 } from './criteria';
-import { DAY_MS, parseFhirDate } from './dates';
+import { DAY_MS, parseFhirDate, withDateMemo } from './dates';
 import { beyond, formatNumber, unitLabel, latestByAnalyte, limitFor, readValue, recordedValue, USABLE_RESULT_STATUS, type DatedResult } from './labs';
-import { CONDITION_SYSTEMS, SYSTEMS } from '../terminology/codes';
+import { codingKeys, CONDITION_SYSTEMS, SYSTEMS, type CodingKey } from '../terminology/codes';
 import { linkFindings } from './links';
 import { identifyDrug, isCurrentMedication, medicationDate, MedicationIndex, newestSupportingDate, type DrugIdentity } from './medications';
 import { codesIn, isObject, labelOf, namesOf, codingsOf, str } from './text';
@@ -104,9 +104,31 @@ function verifyFor(rule: Rule, matches: readonly TaggedMatch[], now: Date): stri
   }
 }
 
-function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, codings: readonly fhir4.Coding[], names: readonly string[]): boolean[] | undefined {
+/** A record's codes (as lookup keys) and names, worked out once and checked against every rule. */
+interface Concept {
+  readonly codings: readonly fhir4.Coding[];
+  readonly keys: readonly CodingKey[];
+  readonly names: readonly string[];
+}
+
+function conceptOf(code: fhir4.CodeableConcept | undefined): Concept {
+  const codings = codingsOf(code);
+  return { codings, keys: codingKeys(codings), names: distinct(namesOf(code)) };
+}
+
+/**
+ * The texts to search, each once: a concept's text is often its coding's display word for word, and
+ * searching the same text twice finds nothing new (findName takes the first text that has a name).
+ */
+function distinct(names: readonly string[]): readonly string[] {
+  if (names.length < 2) return names;
+  if (names.length === 2) return names[0] === names[1] ? [names[0] as string] : names;
+  return [...new Set(names)];
+}
+
+function caveatHits(caveats: readonly CompiledMatchCaveat[] | undefined, concept: Pick<Concept, 'keys' | 'names'>): boolean[] | undefined {
   if (!caveats || caveats.length === 0) return undefined;
-  return caveats.map((c) => codings.some((coding) => c.codes.has(coding)) || findName(c.names, names) !== undefined);
+  return caveats.map((c) => c.codes.hasAnyKey(concept.keys) || findName(c.names, concept.names) !== undefined);
 }
 
 /** The caveat that applies to what matched: the first match caveat that holds, else the rule's own. */
@@ -124,20 +146,37 @@ function addMatch(found: Map<string, TaggedMatch[]>, ruleId: string, match: Tagg
   else found.set(ruleId, [match]);
 }
 
-/** Whether a drug belongs to a medication rule's class: by code, else by name (vetoed by supply words). */
-export function medicationMatch(compiled: CompiledMedicationRule, drug: DrugIdentity): 'code' | 'name' | undefined {
-  if (drug.codings.some((c) => compiled.codes.has(c))) return 'code';
-  if (mentions(compiled.excludedNames, drug.names)) return undefined;
-  return findName(compiled.names, drug.names) ? 'name' : undefined;
+/**
+ * mentions(), remembered in `seen` for one record: most medication rules share one exclusion matcher
+ * (the supply words), so it is tested once per drug, not once per rule.
+ */
+function mentionsOnce(matcher: RegExp | undefined, names: readonly string[], seen: Map<RegExp, boolean> | undefined): boolean {
+  if (!matcher || !seen) return mentions(matcher, names);
+  let found = seen.get(matcher);
+  if (found === undefined) seen.set(matcher, (found = mentions(matcher, names)));
+  return found;
 }
 
-function conditionMatch(compiled: ConditionMatcher, condition: fhir4.Condition): 'code' | 'name' | undefined {
-  const codings = codingsOf(condition.code);
-  if (codings.some((c) => compiled.excludedCodes.has(c))) return undefined;
-  if (codings.some((c) => compiled.codes.has(c))) return 'code';
-  const names = namesOf(condition.code);
-  if (mentions(compiled.excludedNames, names)) return undefined;
-  return findName(compiled.names, names) ? 'name' : undefined;
+/** Whether a drug belongs to a medication rule's class: by code, else by name (vetoed by supply words). */
+export function medicationMatch(
+  compiled: CompiledMedicationRule,
+  drug: DrugIdentity,
+  keys: readonly CodingKey[] = codingKeys(drug.codings),
+  mentioned?: Map<RegExp, boolean>,
+): 'code' | 'name' | undefined {
+  if (compiled.codes.hasAnyKey(keys)) return 'code';
+  // A name, unless an excluded word is there too. The names are looked for first: most drugs have
+  // none of a rule's names, and then the exclusions need no search.
+  if (!findName(compiled.names, drug.names)) return undefined;
+  return mentionsOnce(compiled.excludedNames, drug.names, mentioned) ? undefined : 'name';
+}
+
+function conditionMatch(compiled: ConditionMatcher, concept: Concept): 'code' | 'name' | undefined {
+  if (compiled.excludedCodes.hasAnyKey(concept.keys)) return undefined;
+  if (compiled.codes.hasAnyKey(concept.keys)) return 'code';
+  // Names first, as for drugs: the exclusions matter only once a name is found.
+  if (!findName(compiled.names, concept.names)) return undefined;
+  return mentions(compiled.excludedNames, concept.names) ? undefined : 'name';
 }
 
 /**
@@ -168,22 +207,45 @@ function describeNotChecked(notChecked: readonly NotChecked[], knowledge: Compil
   }));
 }
 
+/** What several rules ask of each Condition, worked out once per evaluation. */
+interface ConditionFacts {
+  concept(condition: fhir4.Condition): Concept;
+  current(condition: fhir4.Condition): boolean;
+}
+
+function conditionFacts(now: Date): ConditionFacts {
+  const concepts = new Map<fhir4.Condition, Concept>();
+  const currents = new Map<fhir4.Condition, boolean>();
+  return {
+    concept(condition) {
+      let concept = concepts.get(condition);
+      if (!concept) concepts.set(condition, (concept = conceptOf(condition.code)));
+      return concept;
+    },
+    current(condition) {
+      let current = currents.get(condition);
+      if (current === undefined) currents.set(condition, (current = isCurrentCondition(condition, now)));
+      return current;
+    },
+  };
+}
+
 /** Whether, and where, the record documents a leg-cramp complaint (KNOWLEDGE section 6). */
-function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Condition[], now: Date): Complaint {
+function complaintIn(knowledge: CompiledKnowledge, conditions: readonly fhir4.Condition[], now: Date, facts: ConditionFacts): Complaint {
   const matcher = knowledge.complaint;
   const recentDays = knowledge.kb.complaint?.recentDays ?? 0;
   if (!matcher) return { recorded: false, evidence: [] };
   const evidence: Evidence[] = [];
   for (const condition of conditions) {
     if (!isObject(condition) || isDiscountedCondition(condition)) continue;
-    const codings = codingsOf(condition.code);
+    const { codings, keys, names } = facts.concept(condition);
     // Codes decide when the entry is coded in SNOMED CT or ICD; the phrases only for uncoded entries.
     const coded = codings.some((c) => typeof c.system === 'string' && (CONDITION_SYSTEMS.has(c.system) || c.system === SYSTEMS.icd9cm));
     const matched = coded
-      ? codings.some((c) => matcher.codes.has(c)) && !codings.some((c) => matcher.excludedCodes.has(c))
-      : !mentions(matcher.excludedNames, namesOf(condition.code)) && findName(matcher.names, namesOf(condition.code)) !== undefined;
+      ? matcher.codes.hasAnyKey(keys) && !matcher.excludedCodes.hasAnyKey(keys)
+      : findName(matcher.names, names) !== undefined && !mentions(matcher.excludedNames, names);
     if (!matched) continue;
-    const current = isCurrentCondition(condition, now);
+    const current = facts.current(condition);
     const dates = [conditionDate(condition), str(condition.recordedDate)]
       .map((d) => parseFhirDate(d, 'start'))
       .filter((d): d is Date => d !== undefined && d.getTime() <= now.getTime());
@@ -232,6 +294,11 @@ export function evaluate(
   now: Date,
   options: EvaluateOptions = {},
 ): EvaluationResult {
+  // Several rules read the same dates: each is parsed once per evaluation, and forgotten after it.
+  return withDateMemo(() => evaluateRecord(knowledge, data, now, options));
+}
+
+function evaluateRecord(knowledge: CompiledKnowledge, data: PatientData, now: Date, options: EvaluateOptions): EvaluationResult {
   const units = options.units ?? createUnitConverter();
   const found = new Map<string, TaggedMatch[]>();
   const extraNotChecked: NotChecked[] = [];
@@ -243,13 +310,17 @@ export function evaluate(
     if (!isObject(record) || !isCurrentMedication(record, now)) continue;
     const drug = identifyDrug(record, index);
     if (drug.unresolvedReference && drug.names.length === 0) unresolved.add(drug.unresolvedReference);
+    const keys = codingKeys(drug.codings);
+    const names = distinct(drug.names);
+    const searched = names === drug.names ? drug : { ...drug, names };
+    const mentioned = new Map<RegExp, boolean>();
     for (const compiled of knowledge.medication) {
-      const matchedBy = medicationMatch(compiled, drug);
+      const matchedBy = medicationMatch(compiled, searched, keys, mentioned);
       if (!matchedBy) continue;
       const date = medicationDate(record);
       // Which of the rule's named drugs this is ("Reported with cramps: naproxen").
-      const agents = compiled.agents.filter((a) => findName(a.names, drug.names) !== undefined).map((a) => a.label);
-      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), drug.codings, drug.names);
+      const agents = compiled.agents.filter((a) => findName(a.names, names) !== undefined).map((a) => a.label);
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), { keys, names });
       const supportedAt = newestSupportingDate(record, now);
       addMatch(found, compiled.rule.id, {
         ...(supportedAt ? { supportedAt } : {}),
@@ -279,13 +350,15 @@ export function evaluate(
   const gestationByRule = new Map(
     knowledge.condition.flatMap(({ rule }) => (rule.gestation ? [[rule.id, gestationFromResult(rule.gestation, results, now)] as const] : [])),
   );
+  const facts = conditionFacts(now);
   for (const condition of data.conditions) {
     if (!isObject(condition)) continue;
-    const current = isCurrentCondition(condition, now);
+    const current = facts.current(condition);
+    const concept = facts.concept(condition);
     for (const compiled of knowledge.condition) {
       const { counts, note } = conditionCounts(compiled, condition, current, now);
       if (!counts) continue;
-      const matchedBy = conditionMatch(compiled, condition);
+      const matchedBy = conditionMatch(compiled, concept);
       if (!matchedBy) continue;
       const date = conditionDate(condition);
       const clinical = str(isObject(condition.clinicalStatus) && Array.isArray(condition.clinicalStatus.coding) ? condition.clinicalStatus.coding[0]?.code : undefined);
@@ -300,7 +373,7 @@ export function evaluate(
             )
           : []),
       ];
-      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), codingsOf(condition.code), namesOf(condition.code));
+      const hits = caveatHits(knowledge.matchCaveats.get(compiled.rule.id), concept);
       // A pregnancy recorded longer ago than the longest gestation, and never closed, is to verify
       // (unless a gestational-age result shows it is ongoing).
       const gestation = compiled.rule.gestation;
@@ -445,8 +518,8 @@ export function evaluate(
     if (!spec || !matcher) return [];
     const out: TaggedMatch[] = [];
     for (const condition of data.conditions) {
-      if (!isObject(condition) || !isCurrentCondition(condition, now)) continue;
-      const matchedBy = conditionMatch(matcher, condition);
+      if (!isObject(condition) || !facts.current(condition)) continue;
+      const matchedBy = conditionMatch(matcher, facts.concept(condition));
       if (!matchedBy) continue;
       const date = conditionDate(condition);
       out.push({
@@ -517,7 +590,7 @@ export function evaluate(
   return {
     ...(patientId ? { patient: `Patient/${patientId}` } : {}),
     now: now.toISOString(),
-    complaint: complaintIn(knowledge, data.conditions, now),
+    complaint: complaintIn(knowledge, data.conditions, now, facts),
     unmeasured: observationsRead ? unmeasuredAnalytes(knowledge, data.observations) : [],
     ...(deceased ? { deceased } : {}),
     findings,

@@ -15,13 +15,24 @@ function chainSentence(link: MechanismLink, causes: string[], effects: string[],
   return `${head}: ${link.sentence}`;
 }
 
+/** Each rule list's order and titles by rule id, built once per list (rules are knowledge, not patient data). */
+const indexes = new WeakMap<readonly Rule[], { readonly order: ReadonlyMap<string, number>; readonly titles: ReadonlyMap<string, string> }>();
+
+function indexOf(rules: readonly Rule[]) {
+  let index = indexes.get(rules);
+  if (!index) {
+    index = { order: new Map(rules.map((r, i) => [r.id, i] as const)), titles: new Map(rules.map((r) => [r.id, r.title] as const)) };
+    indexes.set(rules, index);
+  }
+  return index;
+}
+
 export function linkFindings(
   links: readonly MechanismLink[],
   rules: readonly Rule[],
   fired: ReadonlySet<string>,
 ): LinkedGroup[] {
-  const order = new Map(rules.map((r, i) => [r.id, i] as const));
-  const titles = new Map(rules.map((r) => [r.id, r.title] as const));
+  const { order, titles } = indexOf(rules);
   const title = (id: string) => titles.get(id) ?? id;
 
   const active = links

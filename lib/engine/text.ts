@@ -48,7 +48,11 @@ export function labelOf(concept: fhir4.CodeableConcept | undefined, fallback = '
 
 /** Codes of a CodeableConcept's codings in a given system. */
 export function codesIn(concept: fhir4.CodeableConcept | undefined, system: string): string[] {
-  return codingsOf(concept)
-    .filter((c) => c.system === system)
-    .map((c) => c.code as string);
+  // One pass, no intermediate arrays: this runs for every result, several times per evaluation.
+  const codes: string[] = [];
+  if (!isObject(concept)) return codes;
+  for (const c of asArray(concept.coding)) {
+    if (isObject(c) && c.system === system && typeof c.code === 'string') codes.push(c.code);
+  }
+  return codes;
 }

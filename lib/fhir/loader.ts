@@ -403,22 +403,25 @@ export async function loadPatientData(
       // A newest-first search stops once older pages cannot matter. When the results prove not to
       // be newest first (out of order, or a self link without the `_sort` we sent) and more pages
       // follow, the server ignored `_sort`: the latest results are read by date windows instead.
-      const sentSort = new URL(first.url, 'http://first.invalid/').searchParams.has('_sort');
+      // Whether the first request asked for `_sort`: parsed only when a next page makes it matter.
+      let sentSortMemo: boolean | undefined;
+      const sentSort = () => (sentSortMemo ??= new URL(first.url, 'http://first.invalid/').searchParams.has('_sort'));
       const decide = (matches: readonly unknown[], body: Record<string, unknown>): PageDecision => {
-        if (transport && (!newestFirst(matches) || (sentSort && !selfKeepsSort(body)))) return 'unsorted';
+        if (transport && (!newestFirst(matches) || (sentSort() && !selfKeepsSort(body)))) return 'unsorted';
         return enoughResults(matches, stop, now, { absentAllowed: true }) ? 'enough' : 'more';
       };
       const sorted = await readPages(first, plan.resourceType, maxPages, decide);
       if (!sorted.unsorted) {
         // Stopped early with some analytes not seen at all: ask for those alone, newest first, so a
         // patient never tested for TSH does not make us page through every potassium ever taken.
+        if (!sorted.stoppedEarly || !transport) return { plan, ok: true, result: sorted };
         const counts = countsPerAnalyte(sorted.matches, stop.analytes);
         const absent = stop.analytes.filter((_codes, i) => (counts[i] ?? 0) === 0);
-        if (!sorted.stoppedEarly || absent.length === 0 || !transport) return { plan, ok: true, result: sorted };
+        if (absent.length === 0) return { plan, ok: true, result: sorted };
         const sub = { ...stop, analytes: absent };
         const parts = plan.parts.map((p) => (p.name === 'code' ? { ...p, value: loincQuery(absent.flat()) } : p));
         const decideSub = (matches: readonly unknown[], body: Record<string, unknown>): PageDecision => {
-          if (!newestFirst(matches) || (sentSort && !selfKeepsSort(body))) return 'unsorted';
+          if (!newestFirst(matches) || (sentSort() && !selfKeepsSort(body))) return 'unsorted';
           return enoughResults(matches, sub, now) ? 'enough' : 'more';
         };
         const more = await readPages(await firstPage(plan, parts), plan.resourceType, maxPages - sorted.pagesRead, decideSub);

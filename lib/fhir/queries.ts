@@ -115,8 +115,25 @@ function procedureWindow(knowledge: CompiledKnowledge): number {
   return Math.max(0, ...knowledge.condition.map((c) => c.procedure?.withinDays ?? 0));
 }
 
+/**
+ * The plans last built for each knowledge base, per form: they depend only on the rules and, through
+ * the date windows, on the UTC day of `now` (every window is a whole number of days before it). One
+ * entry per form (with windows, for the latest day asked), so the memo cannot grow.
+ */
+const plansByKnowledge = new WeakMap<CompiledKnowledge, Map<boolean, { readonly day: string; readonly plans: readonly SearchPlan[] }>>();
+
 export function planSearches(knowledge: CompiledKnowledge, now: Date = new Date(), options: PlanOptions = {}): SearchPlan[] {
   const windows = options.windows ?? true;
+  if (Number.isNaN(now.getTime())) return buildPlans(knowledge, now, windows);
+  const day = windows ? now.toISOString().slice(0, 10) : '';
+  let forms = plansByKnowledge.get(knowledge);
+  if (!forms) plansByKnowledge.set(knowledge, (forms = new Map()));
+  let entry = forms.get(windows);
+  if (!entry || entry.day !== day) forms.set(windows, (entry = { day, plans: buildPlans(knowledge, now, windows) }));
+  return [...entry.plans];
+}
+
+function buildPlans(knowledge: CompiledKnowledge, now: Date, windows: boolean): SearchPlan[] {
   const types = new Set<ReadableType>();
   for (const rule of knowledge.kb.rules) for (const t of typesReadBy(rule)) types.add(t);
 

@@ -45,12 +45,18 @@ export function isNegatedAfter(text: string, end: number): boolean {
 /** The first name found, not negated, in any of the texts, or undefined. */
 export function findName(matcher: RegExp | undefined, texts: readonly string[]): string | undefined {
   if (!matcher) return undefined;
+  // exec on the shared global matcher, not matchAll (which clones the expression on every call): this
+  // runs for every record against every rule.
   for (const text of texts) {
     if (typeof text !== 'string') continue;
     matcher.lastIndex = 0;
-    for (const m of text.matchAll(matcher)) {
-      const start = m.index ?? 0;
-      if (!isNegatedAt(text, start) && !isNegatedAfter(text, start + m[0].length)) return m[0];
+    for (let m = matcher.exec(text); m !== null; m = matcher.exec(text)) {
+      const start = m.index;
+      if (!isNegatedAt(text, start) && !isNegatedAfter(text, start + m[0].length)) {
+        matcher.lastIndex = 0;
+        return m[0];
+      }
+      if (m[0].length === 0) matcher.lastIndex++; // never loop on an empty match
     }
   }
   return undefined;

@@ -57,11 +57,34 @@ function factorFor(unit: string, analyte: Analyte): number | undefined {
   return unitFactors[analyte.id]?.[unit];
 }
 
-export function createUnitConverter(fallback?: UnitFallback): UnitConverter {
+/** Distinct unit spellings whose candidates one converter remembers; the oldest is forgotten past it. */
+export const UNIT_CACHE_LIMIT = 256;
+
+export function createUnitConverter(fallback?: UnitFallback): UnitConverter & { rememberedUnits(): number } {
+  // The same few spellings ("mmol/L", "mg/dL") come back for every result: normalise each once.
+  const remembered = new Map<string, readonly string[]>();
+  const candidatesOf = (unit: { code?: unknown; text?: unknown }): readonly string[] => {
+    const { code, text } = unit;
+    if ((code !== undefined && typeof code !== 'string') || (text !== undefined && typeof text !== 'string')) {
+      return candidates(unit as { code?: string; text?: string });
+    }
+    // Length-prefixed, so no code and text pair can stand for another.
+    const key = `${(code ?? '').length}:${code ?? ''}${text ?? ''}`;
+    let found = remembered.get(key);
+    if (!found) {
+      found = candidates({ code, text });
+      if (remembered.size >= UNIT_CACHE_LIMIT) {
+        const oldest = remembered.keys().next().value;
+        if (oldest !== undefined) remembered.delete(oldest);
+      }
+      remembered.set(key, found);
+    }
+    return found;
+  };
   return {
     convert(value, unit, analyte) {
       if (!Number.isFinite(value)) return undefined;
-      const options = candidates(unit);
+      const options = candidatesOf(unit);
       for (const u of options) {
         const factor = factorFor(u, analyte);
         if (factor !== undefined) return value * factor;
@@ -74,7 +97,9 @@ export function createUnitConverter(fallback?: UnitFallback): UnitConverter {
       return undefined;
     },
     knows(unit, analyte) {
-      return candidates(unit).some((u) => factorFor(u, analyte) !== undefined);
+      return candidatesOf(unit).some((u) => factorFor(u, analyte) !== undefined);
     },
+    /** How many unit spellings are remembered (at most UNIT_CACHE_LIMIT). */
+    rememberedUnits: () => remembered.size,
   };
 }
