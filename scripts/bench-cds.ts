@@ -17,6 +17,7 @@
 //                                     CDS_STORE_SECRET when that database already has one; without DATABASE_URL a
 //                                     throwaway cluster is started with scripts/test-postgres.sh
 //   BENCH_CPU_PROF=DIR                the server writes a V8 CPU profile per store to DIR (open in Chrome DevTools)
+//   BENCH_NODE_FLAGS="--max-semi-space-size=32"   extra Node flags for the server process
 //   BENCH_SERVER=next-start           measure `next start` instead (the CDS endpoints through Next's rewrite, proxy
 //                                     and API route), for comparison with the production server
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -153,7 +154,7 @@ function startServer(env: Record<string, string>, jwk: Record<string, unknown>, 
   // Nothing from the caller's environment may pick another store, issuer or the demo EHR.
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(CDS_|SANDBOX_|DATABASE_URL$|PORT$|NODE_OPTIONS$)/.test(k)) base[k] = v;
   // Node runs Next's CLI itself, so the profiling flags (not allowed in NODE_OPTIONS) reach the server process.
-  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const nodeFlags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
   const entry = SERVER === 'next-start' ? [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start'] : [path.join(ROOT, '.next/app-server.js')];
   const child = spawn(process.execPath, [...nodeFlags, ...entry, '--port', String(PORT), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
