@@ -142,6 +142,39 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
     expect(report.unattributed.overridden).toBe(before.unattributed.overridden + 1);
   });
 
+  test('15 concurrent hook calls (a JWT id and 3 cards each) all resolve, and each call can give feedback on its cards', async () => {
+    const calls = Array.from({ length: 15 }, (_, i) => ({
+      jti: randomUUID(),
+      patient: `pat-${randomUUID()}`,
+      cards: Array.from({ length: 3 }, (_, c) => ({ uuid: randomUUID(), ruleIds: [`concurrent-rule-${i}-${c}`] })),
+    }));
+    const fed = await Promise.all(
+      calls.map(async (call) => {
+        expect(await store.rememberJti('https://ehr.example', call.jti, at(5 * 60_000), T0)).toBe(true);
+        await store.rememberCards(
+          call.cards.map((c) => ({ uuid: c.uuid, serviceId: 'leg-cramp-factors', ruleIds: c.ruleIds, patientId: call.patient })),
+          at(30 * DAY),
+        );
+        // Once rememberCards has resolved, feedback finds the card (another caller's batch may still be writing).
+        return store.recordFeedback({ serviceId: 'leg-cramp-factors', cardUuid: call.cards[1]!.uuid, outcome: 'accepted', outcomeTimestamp: T0, receivedAt: T0 });
+      }),
+    );
+    expect(fed.map((f) => f.status)).toEqual(calls.map(() => 'recorded'));
+    expect(fed.map((f) => f.ruleIds)).toEqual(calls.map((c) => c.cards[1]!.ruleIds));
+    const stored = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM issued_cards WHERE card_uuid = ANY($1::text[])', [
+      calls.flatMap((c) => c.cards.map((card) => card.uuid)),
+    ]);
+    expect(Number(stored[0]!.n)).toBe(45);
+    for (const call of calls.slice(0, 3)) expect(await store.rememberJti('https://ehr.example', call.jti, at(5 * 60_000), at(60_000))).toBe(false);
+  });
+
+  test('a card uuid given twice in one rememberCards call is refused, and nothing of that call is stored', async () => {
+    const uuid = randomUUID();
+    const card = { uuid, serviceId: 'leg-cramp-factors', ruleIds: ['dup-rule'], patientId: 'pat-dup' };
+    await expect(store.rememberCards([card, { ...card, ruleIds: ['other-rule'] }], at(30 * DAY))).rejects.toThrow('a card uuid appears twice in one call');
+    expect(await store.cardInfo(uuid, T0)).toBeNull();
+  });
+
   test('bad input is refused with a message naming the field', async () => {
     await expect(store.rememberJti('', 'x', at(1))).rejects.toThrow(StoreInputError);
     await expect(store.rememberJti('iss', 'x', new Date('nope'))).rejects.toThrow('expiresAt is not a valid date');
