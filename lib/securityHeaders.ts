@@ -35,6 +35,18 @@ function httpsPublicUrl(env: Env): boolean {
   return /^https:\/\//i.test(value);
 }
 
+/** Every environment variable securityHeaders reads (callers cache the headers on these; a test keeps it exact). */
+export const SECURITY_HEADER_VARIABLES = [
+  'CDS_PUBLIC_BASE_URL',
+  'FHIR_ORIGINS',
+  'FRAME_ANCESTORS',
+  'NODE_ENV',
+  'PUBLIC_BASE_URL',
+  'SANDBOX_ENABLED',
+  'SANDBOX_ORIGIN',
+  'SMART_ALLOWED_ISSUERS',
+] as const;
+
 export function securityHeaders(env: Env): Header[] {
   const ancestors = (env.FRAME_ANCESTORS || "'self'").trim();
   const dev = env.NODE_ENV === 'development';

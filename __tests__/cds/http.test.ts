@@ -41,3 +41,33 @@ describe('readOptions: the production server’s command line', () => {
     expect(() => readOptions(['--turbo'], {}, '/x/.next')).toThrow();
   });
 });
+
+describe('the cached configuration and headers are keyed on every variable they read', () => {
+  /** The names a function reads from an environment object. */
+  function readsOf(fn: (env: Record<string, string | undefined>) => unknown, values: Record<string, string>): Set<string> {
+    const seen = new Set<string>();
+    const env = new Proxy(values, {
+      get(target, name) {
+        if (typeof name === 'string') seen.add(name);
+        return Reflect.get(target, name);
+      },
+    });
+    fn(env);
+    return seen;
+  }
+  const settings: Record<string, string>[] = [
+    {},
+    { SANDBOX_ENABLED: 'true', PORT: '3100', NODE_ENV: 'development' },
+    { SANDBOX_ENABLED: 'true', SANDBOX_ORIGIN: 'http://localhost:3100', CDS_PUBLIC_BASE_URL: 'https://cramps.example', CDS_CORS_ORIGINS: 'https://a.example', CDS_TRUSTED_ISSUERS: '{}' },
+  ];
+
+  it.each(settings)('readCdsConfig reads only CDS_CONFIG_VARIABLES (%j)', (values) => {
+    const { readCdsConfig, CDS_CONFIG_VARIABLES } = jest.requireActual('../../lib/cds/config');
+    expect([...readsOf(readCdsConfig, values)].filter((n) => !CDS_CONFIG_VARIABLES.includes(n))).toEqual([]);
+  });
+
+  it.each(settings)('securityHeaders reads only SECURITY_HEADER_VARIABLES (%j)', (values) => {
+    const { securityHeaders, SECURITY_HEADER_VARIABLES } = jest.requireActual('../../lib/securityHeaders');
+    expect([...readsOf(securityHeaders, values)].filter((n) => !SECURITY_HEADER_VARIABLES.includes(n))).toEqual([]);
+  });
+});

@@ -44,6 +44,24 @@ export interface CdsConfig {
 
 export class CdsConfigError extends Error {}
 
+/** Every environment variable readCdsConfig reads (callers cache the configuration on these; a test keeps it exact). */
+export const CDS_CONFIG_VARIABLES = [
+  'CDS_ALLOW_HTTP_FHIR',
+  'CDS_ALLOW_PRIVATE_FHIR',
+  'CDS_BODY_TIMEOUT_MS',
+  'CDS_CORS_ORIGINS',
+  'CDS_DISABLED_RULES',
+  'CDS_FHIR_TIMEOUT_MS',
+  'CDS_JWT_REQUIRED',
+  'CDS_MAX_BODY_BYTES',
+  'CDS_PATIENT_VIEW_TRIGGER',
+  'CDS_PUBLIC_BASE_URL',
+  'CDS_TRUSTED_ISSUERS',
+  'PORT',
+  'SANDBOX_ENABLED',
+  'SANDBOX_ORIGIN',
+] as const;
+
 export function readCdsConfig(env: Record<string, string | undefined> = process.env): CdsConfig {
   let trustedIssuers: Record<string, TrustedIssuer> = {};
   const raw = env.CDS_TRUSTED_ISSUERS?.trim();

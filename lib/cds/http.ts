@@ -5,11 +5,11 @@
 // body read: with a content-type check, a size limit and a read timeout. No patient data is logged;
 // refusals go to the security log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CdsConfigError, readCdsConfig, type CdsConfig } from './config';
+import { CDS_CONFIG_VARIABLES, CdsConfigError, readCdsConfig, type CdsConfig } from './config';
 import { CdsBodyError, handleCds } from './service';
 import { securityEvent } from '../log/security';
 import { registerReadinessCheck } from '../health/readiness';
-import { securityHeaders, type Header } from '../securityHeaders';
+import { SECURITY_HEADER_VARIABLES, securityHeaders } from '../securityHeaders';
 import { openStore } from '../store';
 import type { CdsStore } from '../store/types';
 
@@ -38,36 +38,23 @@ export function prepareCdsService(): void {
   void openStore().catch(() => undefined);
 }
 
-// Settings come from the environment, which tests change between files: parse again only when it changed.
-const CONFIG_KEYS = /^(?:CDS_|SANDBOX_)|^PORT$/;
-let cachedConfig: { key: string; config: CdsConfig } | undefined;
-function environmentKey(): string {
-  let key = '';
-  for (const name of Object.keys(process.env).sort()) if (CONFIG_KEYS.test(name)) key += `${name}=${process.env[name]}\u0000`;
-  return key;
-}
-function currentConfig(): CdsConfig {
-  const key = environmentKey();
-  if (cachedConfig?.key !== key) cachedConfig = { key, config: readCdsConfig(process.env) };
-  return cachedConfig.config;
+/**
+ * A value built from some environment variables, built again only when one of them changes (tests change the
+ * environment between cases; a server's stays put). Reading a dozen variables costs far less than parsing.
+ */
+function fromEnvironment<T>(names: readonly string[], build: () => T): () => T {
+  let cached: { key: string; value: T } | undefined;
+  return () => {
+    let key = '';
+    for (const name of names) key += `${process.env[name] ?? '\u0001'}\u0000`;
+    if (cached?.key !== key) cached = { key, value: build() };
+    return cached.value;
+  };
 }
 
-// The same security headers as every page (proxy.ts), computed once per environment.
-let cachedHeaders: { key: string; headers: readonly Header[] } | undefined;
-function pageHeaders(): readonly Header[] {
-  const key = JSON.stringify([
-    process.env.FRAME_ANCESTORS,
-    process.env.FHIR_ORIGINS,
-    process.env.SMART_ALLOWED_ISSUERS,
-    process.env.PUBLIC_BASE_URL,
-    process.env.CDS_PUBLIC_BASE_URL,
-    process.env.SANDBOX_ENABLED,
-    process.env.SANDBOX_ORIGIN,
-    process.env.NODE_ENV,
-  ]);
-  if (cachedHeaders?.key !== key) cachedHeaders = { key, headers: securityHeaders(process.env) };
-  return cachedHeaders.headers;
-}
+const currentConfig = fromEnvironment(CDS_CONFIG_VARIABLES, () => readCdsConfig(process.env));
+// The same security headers as every page (proxy.ts).
+const pageHeaders = fromEnvironment(SECURITY_HEADER_VARIABLES, () => securityHeaders(process.env));
 
 /** Reads the body within the size limit and the time limit, then parses it as JSON. */
 function bodyReader(req: IncomingMessage, cfg: CdsConfig): () => Promise<unknown> {

@@ -45,6 +45,14 @@ const feedbackSchema = z.object({
   receivedAt: date('receivedAt'),
 });
 const snoozeSchema = z.object({ ruleId: text('ruleId'), patientId: text('patientId'), until: date('until') });
+// Built once: building a zod schema costs more than using it, and these run on every hook call.
+const issuerText = text('issuer');
+const jtiText = text('jti');
+const expiresAtDate = date('expiresAt');
+const cardsSchema = z.array(cardSchema);
+const cardUuidText = text('card uuid');
+const snoozeUntilDate = date('snoozeUntil');
+const patientIdText = text('patientId');
 
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
@@ -221,9 +229,9 @@ export class SqlStore implements CdsStore {
   }
 
   async rememberJti(issuer: string, jti: string, expiresAt: Date, now: Date = new Date()): Promise<boolean> {
-    const iss = check(text('issuer'), issuer);
-    const id = check(text('jti'), jti);
-    const exp = check(date('expiresAt'), expiresAt);
+    const iss = check(issuerText, issuer);
+    const id = check(jtiText, jti);
+    const exp = check(expiresAtDate, expiresAt);
     if (now.getTime() - this.#lastPurge > PURGE_EVERY_MS) await this.purgeExpired(now);
     if (this.view) {
       // Memory decides (nobody else writes this database); the caller hears `true` only once the id is on disk,
@@ -290,8 +298,8 @@ export class SqlStore implements CdsStore {
   }
 
   async rememberCards(cards: readonly IssuedCard[], expiresAt: Date): Promise<void> {
-    const checked = check(z.array(cardSchema), cards);
-    const exp = check(date('expiresAt'), expiresAt);
+    const checked = check(cardsSchema, cards);
+    const exp = check(expiresAtDate, expiresAt);
     if (checked.length === 0) return;
     if (new Set(checked.map((c) => c.uuid)).size < checked.length) throw new StoreInputError('a card uuid appears twice in one call');
     const rows = checked.map((c) => ({ uuid: c.uuid, serviceId: c.serviceId, ruleIds: c.ruleIds, patientKey: this.key(c.patientId), expiresAt: exp }));
@@ -307,7 +315,7 @@ export class SqlStore implements CdsStore {
   }
 
   async cardInfo(uuid: string, now: Date = new Date()): Promise<CardInfo | null> {
-    const id = check(text('card uuid'), uuid);
+    const id = check(cardUuidText, uuid);
     const [row] = await this.db.query<{ service_id: string; rule_ids: string[]; patient_key: string; expires_at: Date }>(
       'SELECT service_id, rule_ids, patient_key, expires_at FROM issued_cards WHERE card_uuid = $1 AND expires_at > $2',
       [id, now],
@@ -317,7 +325,7 @@ export class SqlStore implements CdsStore {
 
   async recordFeedback(feedback: FeedbackInput, options: FeedbackOptions = {}): Promise<FeedbackResult> {
     const item = check(feedbackSchema, feedback);
-    const snoozeUntil = options.snoozeUntil === undefined ? undefined : check(date('snoozeUntil'), options.snoozeUntil);
+    const snoozeUntil = options.snoozeUntil === undefined ? undefined : check(snoozeUntilDate, options.snoozeUntil);
     if (snoozeUntil && item.outcome !== 'overridden') throw new StoreInputError('only an overridden card can be snoozed');
     let snoozedKey: string | undefined;
     const result = await this.db.transaction(async (tx): Promise<FeedbackResult> => {
@@ -353,7 +361,7 @@ export class SqlStore implements CdsStore {
   }
 
   async snoozedRules(patientId: string, now: Date = new Date()): Promise<Set<string>> {
-    const id = check(text('patientId'), patientId);
+    const id = check(patientIdText, patientId);
     if (this.view) {
       const rules = this.view.snoozes.get(this.key(id));
       const t = now.getTime();
