@@ -302,7 +302,10 @@ export class SqlStore implements CdsStore {
     const exp = check(expiresAtDate, expiresAt);
     if (checked.length === 0) return;
     if (new Set(checked.map((c) => c.uuid)).size < checked.length) throw new StoreInputError('a card uuid appears twice in one call');
-    const rows = checked.map((c) => ({ uuid: c.uuid, serviceId: c.serviceId, ruleIds: c.ruleIds, patientKey: this.key(c.patientId), expiresAt: exp }));
+    // A call's cards are about one patient: hash each distinct id once.
+    const keys = new Map<string, string>();
+    const keyOf = (id: string) => keys.get(id) ?? keys.set(id, this.key(id)).get(id)!;
+    const rows = checked.map((c) => ({ uuid: c.uuid, serviceId: c.serviceId, ruleIds: c.ruleIds, patientKey: keyOf(c.patientId), expiresAt: exp }));
     if (this.view) {
       // Written with other callers' rows; a call with more cards than a batch holds is written in several.
       const parts: Promise<void>[] = [];
