@@ -18,6 +18,7 @@
 //                                     throwaway cluster is started with scripts/test-postgres.sh
 //   BENCH_CPU_PROF=DIR                the server writes a V8 CPU profile per store to DIR (open in Chrome DevTools)
 //   BENCH_NODE_FLAGS="--max-semi-space-size=32"   extra Node flags for the server process
+//   BENCH_SERVER_NODE=/path/to/node   run the server on another Node than the client (autocannon runs on this one)
 //   BENCH_SERVER=next-start           measure `next start` instead (the CDS endpoints through Next's rewrite, proxy
 //                                     and API route), for comparison with the production server
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -62,6 +63,9 @@ const BENCH_SECRET = 'bench-cds-store-secret-0123456789-abcdef';
 const RX = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 const SERVER = process.env.BENCH_SERVER === 'next-start' ? 'next-start' : 'app-server';
+/** The Node that runs the server (default: the one running this script, which also runs autocannon). */
+const SERVER_NODE = process.env.BENCH_SERVER_NODE?.trim() || process.execPath;
+const serverNodeVersion = (): string => spawnSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
 /**
  * A realistic record built from the demo patients (never from ../shared, which users do not have): one person
@@ -156,7 +160,7 @@ function startServer(env: Record<string, string>, jwk: Record<string, unknown>, 
   // Node runs Next's CLI itself, so the profiling flags (not allowed in NODE_OPTIONS) reach the server process.
   const nodeFlags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
   const entry = SERVER === 'next-start' ? [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start'] : [path.join(ROOT, '.next/app-server.js')];
-  const child = spawn(process.execPath, [...nodeFlags, ...entry, '--port', String(PORT), '--hostname', '127.0.0.1'], {
+  const child = spawn(SERVER_NODE, [...nodeFlags, ...entry, '--port', String(PORT), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
     env: {
       ...base,
@@ -365,7 +369,7 @@ async function main(): Promise<void> {
   }
   const [loadAfter = 0] = os.loadavg();
   console.log(`CDS Hooks service benchmark (${SERVER === 'next-start' ? '`next start`' : 'production server, .next/app-server.js'}): ${CONNECTIONS} connections on loopback, at most ${fmt(REQUESTS)} requests or ${SECONDS} s per row after ${WARMUP} warm-up requests, a new ES384 JWT per hook request`);
-  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
+  console.log(`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, server on Node ${serverNodeVersion()}, client (autocannon) on Node ${process.version}, load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`);
   console.log(`Requests: ${label}`);
   console.log('');
   console.log('| store | endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/req | client CPU ms/req | non-2xx | errors |');
