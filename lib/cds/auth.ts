@@ -86,23 +86,16 @@ export async function verifyCdsJwt(
   if (issuer.tenants && !(typeof claims.tenant === 'string' && issuer.tenants.includes(claims.tenant))) {
     throw new CdsAuthError('the token’s tenant is not one this issuer is trusted for');
   }
+  let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
   try {
-    const { payload } = await jwtVerify(token, keysFor(issuer, typeof header.jku === 'string' ? header.jku : undefined), {
+    ({ payload } = await jwtVerify(token, keysFor(issuer, typeof header.jku === 'string' ? header.jku : undefined), {
       issuer: iss,
       audience: [...audiences],
       algorithms: ACCEPTED_ALGORITHMS,
       requiredClaims: ['exp', 'iat', 'jti'],
       clockTolerance: 30,
       maxTokenAge: '10m',
-    });
-    // Replay protection shared by every instance through the store; in-process only without one.
-    if (registry) {
-      if (!(await registry(iss, String(payload.jti), new Date(Number(payload.exp) * 1000)))) {
-        throw new CdsAuthError('this token has already been used (jti replay)', true);
-      }
-    } else {
-      rememberJti(iss, String(payload.jti), Number(payload.exp));
-    }
+    }));
   } catch (error) {
     if (error instanceof CdsAuthError) throw error;
     if (error instanceof errors.JWTExpired) throw new CdsAuthError('the token has expired');
@@ -110,6 +103,15 @@ export async function verifyCdsJwt(
     if (error instanceof errors.JWSSignatureVerificationFailed) throw new CdsAuthError('the token’s signature does not verify');
     if (error instanceof errors.JWKSNoMatchingKey) throw new CdsAuthError('no trusted key matches the token');
     throw new CdsAuthError('the token could not be verified');
+  }
+  // Replay protection shared by every instance through the store; in-process only without one. A store that
+  // fails here is not the client's fault: its error goes up as is (the service answers 503), never as a 401.
+  if (registry) {
+    if (!(await registry(iss, String(payload.jti), new Date(Number(payload.exp) * 1000)))) {
+      throw new CdsAuthError('this token has already been used (jti replay)', true);
+    }
+  } else {
+    rememberJti(iss, String(payload.jti), Number(payload.exp));
   }
   return iss;
 }

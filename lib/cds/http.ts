@@ -6,7 +6,7 @@
 // refusals go to the security log.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CDS_CONFIG_VARIABLES, CdsConfigError, readCdsConfig, type CdsConfig } from './config';
-import { CdsBodyError, handleCds } from './service';
+import { CdsBodyError, CdsStoreFailure, handleCds } from './service';
 import { securityEvent } from '../log/security';
 import { registerReadinessCheck } from '../health/readiness';
 import { SECURITY_HEADER_VARIABLES, securityHeaders } from '../securityHeaders';
@@ -173,7 +173,10 @@ export async function serveCds(req: IncomingMessage, res: ServerResponse, path: 
     if (answer.status === 408 || answer.status === 413) res.setHeader('Connection', 'close');
     return send(res, answer.status, answer.body);
   } catch (e) {
-    if (e instanceof StoreUnavailable) {
+    if (e instanceof StoreUnavailable || e instanceof CdsStoreFailure) {
+      // The database's error code only: its message could quote stored values.
+      if (e instanceof CdsStoreFailure) console.error(`cds-services: the store failed (${e.code ?? 'no code'}); answered 503`);
+      res.setHeader('Retry-After', '5');
       return send(res, 503, { error: 'The CDS service cannot reach its store (feedback, snoozes and replay protection); see the server log.' });
     }
     // Never echo the error: it could hold data from the FHIR server.

@@ -26,7 +26,7 @@ import {
   type OrderServiceId,
 } from './request';
 import { matchDraftOrders } from '../engine/orders';
-import type { CdsStore } from '../store/types';
+import { StoreInputError, type CdsStore } from '../store/types';
 
 export interface CdsResponse {
   readonly status: number;
@@ -189,16 +189,55 @@ function usablePrefetch(value: unknown, key: string): boolean {
   return key === 'patient' ? type === 'Patient' : type === 'Bundle';
 }
 
+/**
+ * The store failed while answering (a write or a read, not a refusal): the service answers 503, since it must not
+ * answer as if replay protection, snoozes or card memory had worked. Carries no data, only the database's code.
+ */
+export class CdsStoreFailure extends Error {
+  constructor(readonly code?: string) {
+    super('the CDS store failed');
+  }
+}
+
+/**
+ * Runs a store operation; its failure becomes a CdsStoreFailure (the original error may quote stored values).
+ * Input the store refuses (StoreInputError) is not a store failure and goes up as is.
+ */
+async function inStore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (e) {
+    if (e instanceof CdsStoreFailure || e instanceof StoreInputError) throw e;
+    const code = (e as { code?: unknown } | null)?.code;
+    throw new CdsStoreFailure(typeof code === 'string' ? code.slice(0, 20) : undefined);
+  }
+}
+
 async function authorize(call: CdsCall, config: CdsConfig, audiences: string[], deps: CdsDeps): Promise<CdsResponse | undefined> {
   if (!config.jwtRequired) return undefined;
+  const open = deps.store;
   try {
-    const open = deps.store;
-    await verifyCdsJwt(call.authorization, audiences, config, open ? async (iss, jti, expiresAt) => (await open()).rememberJti(iss, jti, expiresAt) : undefined);
+    await verifyCdsJwt(
+      call.authorization,
+      audiences,
+      config,
+      open
+        ? async (iss, jti, expiresAt) => {
+            try {
+              return await inStore(async () => (await open()).rememberJti(iss, jti, expiresAt));
+            } catch (e) {
+              // A jti the store cannot keep (empty, over 1,024 characters) is the token's fault.
+              if (e instanceof StoreInputError) throw new CdsAuthError(`the token’s "jti" claim is not acceptable (${e.message})`);
+              throw e;
+            }
+          }
+        : undefined,
+    );
     return undefined;
   } catch (e) {
+    if (!(e instanceof CdsAuthError)) throw e;
     // Which check failed is for the operator (security log), not for the caller.
-    const reason = e instanceof CdsAuthError ? e.message : 'the token could not be verified';
-    securityEvent(e instanceof CdsAuthError && e.replay ? 'auth.replay' : 'auth.failed', { status: 401, reason, path: call.path });
+    securityEvent(e.replay ? 'auth.replay' : 'auth.failed', { status: 401, reason: e.message, path: call.path });
     return { status: 401, body: { error: 'Unauthorized' }, headers: { 'WWW-Authenticate': 'Bearer' } };
   }
 }
@@ -265,14 +304,14 @@ function storeKey(loaded: LoadedRequest): string {
 async function remember(store: CdsStore | undefined, serviceId: string, issued: readonly IssuedCard[], patient: string, now: Date): Promise<void> {
   const worth = issued.filter((i) => i.ruleIds.length > 0);
   if (!store || worth.length === 0) return;
-  await store.rememberCards(
+  await inStore(() => store.rememberCards(
     worth.map((i) => ({ uuid: i.card.uuid, serviceId, ruleIds: [...i.ruleIds], patientId: patient })),
     new Date(now.getTime() + CARD_MEMORY_DAYS * DAY_MS),
-  );
+  ));
 }
 
 async function snoozedFor(store: CdsStore | undefined, patient: string, now: Date): Promise<Set<string>> {
-  return store ? store.snoozedRules(patient, now) : new Set();
+  return store ? inStore(() => store.snoozedRules(patient, now)) : new Set();
 }
 
 async function hook(call: CdsCall, config: CdsConfig, deps: CdsDeps): Promise<CdsResponse> {
@@ -351,7 +390,7 @@ async function feedback(call: CdsCall, config: CdsConfig, deps: CdsDeps, service
     const reason = item.overrideReason?.reason;
     // The free-text comment may name the patient, so it is not kept.
     if (store) {
-      await store.recordFeedback(
+      await inStore(() => store.recordFeedback(
         {
           serviceId,
           cardUuid: item.card,
@@ -362,7 +401,7 @@ async function feedback(call: CdsCall, config: CdsConfig, deps: CdsDeps, service
           receivedAt,
         },
         item.outcome === 'overridden' && isSnooze(reason) ? { snoozeUntil: new Date(receivedAt.getTime() + SNOOZE_REASON.days * DAY_MS) } : {},
-      );
+      ));
     } else {
       feedbackLog.push({
         card: item.card,
