@@ -5,6 +5,9 @@
 //   - patient-view for a realistic record WITH a documented leg-cramp complaint, so cards are produced (and
 //     remembered in the store),
 //   - order-select with two draft orders, quinine and furosemide (a warning and an info card),
+//   - the floor: the same patient-view request sent to scripts/bench-floor-server.ts, which only checks the JWT
+//     (replay id in the same store), reads and parses the body and sends back the real service's answer: what any
+//     hook call costs on this machine before a rule runs,
 // each hook request with its own freshly signed ES384 JWT (every jti is used once, so each request also writes
 // a replay id). Tokens are signed before each run, so the client's signing cost is not counted against the
 // server on this shared machine. Every run is bounded by BENCH_REQUESTS and BENCH_SECONDS.
@@ -12,7 +15,7 @@
 //   npm run bench:cds                 (builds first; `npx tsx scripts/bench-cds.ts` reuses the build)
 //   BENCH_PORT=3210 BENCH_REQUESTS=4000 BENCH_SECONDS=30 BENCH_CONNECTIONS=10 BENCH_WARMUP=300
 //   BENCH_STORES=embedded,postgres    which stores to measure
-//   BENCH_ENDPOINTS=patient-view      only these rows (discovery, patient-view, order-select)
+//   BENCH_ENDPOINTS=patient-view      only these rows (discovery, patient-view, order-select, floor)
 //   DATABASE_URL=postgres://...       PostgreSQL to use (a scratch database: the bench writes to it), with
 //                                     CDS_STORE_SECRET when that database already has one; without DATABASE_URL a
 //                                     throwaway cluster is started with scripts/test-postgres.sh
@@ -22,7 +25,7 @@
 //   BENCH_SERVER=next-start           measure `next start` instead (the CDS endpoints through Next's rewrite, proxy
 //                                     and API route), for comparison with the production server
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +81,8 @@ interface Endpoint {
   readonly name: string;
   readonly serviceId?: string;
   readonly body?: string;
+  /** Sent to the floor server (scripts/bench-floor-server.ts) instead of the app. */
+  readonly floor?: boolean;
 }
 
 function endpoints(): { list: Endpoint[]; label: string } {
@@ -112,6 +117,7 @@ function endpoints(): { list: Endpoint[]; label: string } {
       { name: 'discovery (GET /cds-services)' },
       { name: 'patient-view', serviceId: 'leg-cramp-factors', body: patientView },
       { name: 'order-select', serviceId: 'leg-cramp-order-select', body: orderSelect },
+      { name: 'floor (patient-view request: JWT, replay id, JSON parse; fixed answer)', serviceId: 'leg-cramp-factors', body: patientView, floor: true },
     ],
   };
 }
@@ -123,13 +129,13 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function startServer(env: Record<string, string>, jwk: Record<string, unknown>, profileDir?: string): Server {
+function startServer(env: Record<string, string>, jwk: Record<string, unknown>, profileDir?: string, script?: string): Server {
   const base: Record<string, string> = {};
   // Nothing from the caller's environment may pick another store, issuer or the demo EHR.
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(CDS_|SANDBOX_|DATABASE_URL$|PORT$|NODE_OPTIONS$)/.test(k)) base[k] = v;
   // Node runs Next's CLI itself, so the profiling flags (not allowed in NODE_OPTIONS) reach the server process.
   const nodeFlags = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
-  const entry = SERVER === 'next-start' ? [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start'] : [path.join(ROOT, '.next/app-server.js')];
+  const entry = script ? [script] : SERVER === 'next-start' ? [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start'] : [path.join(ROOT, '.next/app-server.js')];
   const child = spawn(SERVER_NODE, [...nodeFlags, ...entry, '--port', String(PORT), '--hostname', '127.0.0.1'], {
     cwd: ROOT,
     env: {
@@ -246,15 +252,35 @@ async function load(endpoint: Endpoint, sign: Signer, amount: number, seconds: n
   return { ...result, clientMs: (used.user + used.system) / 1000, wallMs: lastAnswered - firstSent };
 }
 
-/** One checked call: the answer must be 200; gives its card count. */
-async function probe(endpoint: Endpoint, sign: Signer): Promise<string> {
+/** One checked call: the answer must be 200; gives its card count and the answer's text. */
+async function probe(endpoint: Endpoint, sign: Signer): Promise<{ summary: string; text: string }> {
   const url = `${ORIGIN}/cds-services${endpoint.serviceId ? `/${endpoint.serviceId}` : ''}`;
   const res = endpoint.body
     ? await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await sign(url)}` }, body: endpoint.body })
     : await fetch(url);
-  const body = (await res.json()) as { cards?: { indicator: string }[]; services?: unknown[] };
-  if (res.status !== 200) throw new Error(`${endpoint.name} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  return body.cards ? `${body.cards.length} cards (${body.cards.map((c) => c.indicator).join(', ')})` : `${body.services?.length ?? 0} services`;
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${endpoint.name} answered ${res.status}: ${text.slice(0, 300)}`);
+  const body = JSON.parse(text) as { cards?: { indicator: string }[]; services?: unknown[] };
+  const summary = body.cards ? `${body.cards.length} cards (${body.cards.map((c) => c.indicator).join(', ')})` : `${body.services?.length ?? 0} services`;
+  return { summary, text };
+}
+
+/** The floor server, bundled like the app server (our code compiled in, packages from node_modules). */
+async function buildFloorServer(): Promise<string> {
+  const { build } = (await import('esbuild')) as typeof import('esbuild');
+  // Beside the app server, so that its packages resolve from this project's node_modules.
+  const outfile = path.join(ROOT, '.next', 'bench-floor-server.js');
+  await build({
+    entryPoints: [path.join(ROOT, 'scripts/bench-floor-server.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return outfile;
 }
 
 /** CPU time (user + system, ms) the process has used so far, from /proc (Linux); undefined elsewhere. */
@@ -293,6 +319,7 @@ async function main(): Promise<void> {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
   const rows: string[] = [];
+  let floorScript: string | undefined;
   const notes: string[] = [];
   const [loadBefore = 0] = os.loadavg();
   for (const kind of STORES) {
@@ -316,24 +343,59 @@ async function main(): Promise<void> {
     } else {
       throw new Error(`unknown store "${kind}" in BENCH_STORES (embedded, postgres)`);
     }
-    const server = startServer(env, jwk, profileDir);
+    const selected = list.filter((e) => ONLY.length === 0 || ONLY.some((o) => e.name.startsWith(o)));
+    const measure = async (endpoint: Endpoint, server: Server) => {
+      if (WARMUP > 0) await load(endpoint, sign, WARMUP, 15);
+      const cpuBefore = cpuMs(server.child.pid);
+      const r = await load(endpoint, sign, REQUESTS, SECONDS);
+      const cpuAfter = cpuMs(server.child.pid);
+      const cpu = cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0 ? ((cpuAfter - cpuBefore) / r.requests.total).toFixed(2) : '—';
+      const clientCpu = r.requests.total > 0 ? (r.clientMs / r.requests.total).toFixed(2) : '—';
+      const rps = r.requests.total / (r.wallMs / 1000);
+      rows.push(
+        `| ${storeLabel} | ${endpoint.name} | ${fmt(r.requests.total)} | ${fmt(rps)} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${r.latency.max} | ${cpu} | ${clientCpu} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
+      );
+    };
+    let floorAnswer: string | undefined;
     try {
-      await waitForServer(server);
-      for (const endpoint of list.filter((e) => ONLY.length === 0 || ONLY.some((o) => e.name.startsWith(o)))) {
-        notes.push(`${storeLabel}, ${endpoint.name}: ${await probe(endpoint, sign)}`);
-        if (WARMUP > 0) await load(endpoint, sign, WARMUP, 15);
-        const cpuBefore = cpuMs(server.child.pid);
-        const r = await load(endpoint, sign, REQUESTS, SECONDS);
-        const cpuAfter = cpuMs(server.child.pid);
-        const cpu = cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0 ? ((cpuAfter - cpuBefore) / r.requests.total).toFixed(2) : '—';
-        const clientCpu = r.requests.total > 0 ? (r.clientMs / r.requests.total).toFixed(2) : '—';
-        const rps = r.requests.total / (r.wallMs / 1000);
-        rows.push(
-          `| ${storeLabel} | ${endpoint.name} | ${fmt(r.requests.total)} | ${fmt(rps)} | ${r.latency.p50} | ${r.latency.p90} | ${r.latency.p99} | ${r.latency.max} | ${cpu} | ${clientCpu} | ${r.non2xx} | ${r.errors + r.timeouts} |`,
-        );
+      const server = startServer(env, jwk, profileDir);
+      try {
+        await waitForServer(server);
+        for (const endpoint of selected) {
+          if (endpoint.floor) {
+            // The floor answers what the service answered to the same request.
+            floorAnswer = (await probe({ ...endpoint, floor: false }, sign)).text;
+            continue;
+          }
+          notes.push(`${storeLabel}, ${endpoint.name}: ${(await probe(endpoint, sign)).summary}`);
+          await measure(endpoint, server);
+        }
+      } finally {
+        await server.stop();
+      }
+      const floor = selected.find((e) => e.floor);
+      if (floor && floorAnswer !== undefined) {
+        const answerDir = tempDir('bench-cds-floor-');
+        try {
+          writeFileSync(path.join(answerDir, 'answer.json'), floorAnswer);
+          floorScript ??= await buildFloorServer();
+          // Same store (the embedded folder is free again now that the app server has stopped) and configuration.
+          const floorServer = startServer({ ...env, BENCH_FLOOR_ANSWER: path.join(answerDir, 'answer.json') }, jwk, undefined, floorScript);
+          try {
+            await waitForServer(floorServer);
+            await probe(floor, sign);
+            // The floor must refuse what the service refuses, or it would measure less than the service's work.
+            const unsigned = await fetch(`${ORIGIN}/cds-services/${floor.serviceId}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: floor.body });
+            if (unsigned.status !== 401) throw new Error(`the floor server answered ${unsigned.status} to a request without a JWT`);
+            await measure(floor, floorServer);
+          } finally {
+            await floorServer.stop();
+          }
+        } finally {
+          rmSync(answerDir, { recursive: true, force: true });
+        }
       }
     } finally {
-      await server.stop();
       cleanup();
     }
   }
@@ -347,6 +409,9 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
   console.log('');
   for (const note of notes) console.log(`- ${note}`);
+  if (rows.some((r) => r.includes('| floor'))) {
+    console.log('- floor: the patient-view request sent to scripts/bench-floor-server.ts, which runs only the security headers, the JWT check with its replay id in the same store, and JSON.parse of the body, then sends the bytes the service answered: what any hook call costs on this machine before a rule runs. The patient-view row minus this one is the cost of our rules, cards and card memory.');
+  }
   console.log('- server CPU ms/req: CPU time (user + system) of the server process during the row, per request, all its threads (JWT signature checks run on libuv\'s thread pool); client CPU ms/req: the same for this process (autocannon), which shares the machine\'s cores with the server.');
   if (profileDir) console.log(`- CPU profiles of the server: ${profileDir}`);
 }
