@@ -1,9 +1,12 @@
 // CLI: npm run --silent cds:feedback-report [-- --table]
 // The figures a CDS committee reviews: per rule, how often clinicians accepted or overrode its cards, and why.
 // Reads the store the service uses (DATABASE_URL, else the embedded folder CDS_STORE_DIR). JSON by default.
+// The embedded folder serves one process: while the server holds it, the report comes from the snapshot the
+// server keeps in the folder (written when it opens the store and within a second of new feedback), and says so.
 // A configuration problem: one line on stderr and exit status 2.
 import { parseArgs } from 'node:util';
-import { createStore, readStoreConfig, StoreConfigError, type FeedbackReport } from '../lib/store';
+import { createStore, readStoreConfig, StoreConfigError, StoreInUseError, type FeedbackReport } from '../lib/store';
+import { FEEDBACK_SNAPSHOT_FILE, readFeedbackSnapshot } from '../lib/store/embedded';
 
 export function formatTable(report: FeedbackReport): string {
   const lines: string[] = [];
@@ -23,15 +26,51 @@ export function formatTable(report: FeedbackReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { table: { type: 'boolean', default: false } }, strict: true });
-  const store = await createStore(readStoreConfig(process.env));
+interface Sourced {
+  readonly report: FeedbackReport;
+  readonly generatedAt: string;
+  readonly store: 'embedded' | 'postgres';
+  /** `store`: read from the database now; `snapshot`: written by the server process that holds the folder. */
+  readonly source: 'store' | 'snapshot';
+  readonly writtenBy?: number;
+}
+
+async function read(): Promise<Sourced> {
+  const config = readStoreConfig(process.env);
+  let store;
   try {
-    const report = await store.feedbackReport();
-    if (values.table) process.stdout.write(formatTable(report));
-    else process.stdout.write(`${JSON.stringify({ generatedAt: new Date().toISOString(), store: store.kind, ...report }, null, 2)}\n`);
+    store = await createStore(config);
+  } catch (error) {
+    if (!(error instanceof StoreInUseError) || config.kind !== 'embedded') throw error;
+    const snapshot = readFeedbackSnapshot(config.dir);
+    if (!snapshot) {
+      throw new StoreConfigError(
+        `${error.message}. That process has written no ${FEEDBACK_SNAPSHOT_FILE} in the folder yet (a server of this version writes one when it opens the store): stop it, or read the report once it has restarted`,
+      );
+    }
+    const { generatedAt, pid, ...report } = snapshot;
+    if (error.holderPid !== undefined && pid !== error.holderPid) {
+      process.stderr.write(
+        `cds:feedback-report: the snapshot was written by process ${pid}, not by process ${error.holderPid} that holds the folder now: it may be out of date (${generatedAt})\n`,
+      );
+    }
+    return { report, generatedAt, store: 'embedded', source: 'snapshot', writtenBy: pid };
+  }
+  try {
+    return { report: await store.feedbackReport(), generatedAt: new Date().toISOString(), store: store.kind, source: 'store' };
   } finally {
     await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { table: { type: 'boolean', default: false } }, strict: true });
+  const { report, ...about } = await read();
+  if (values.table) {
+    process.stdout.write(formatTable(report));
+    if (about.source === 'snapshot') process.stdout.write(`\nas of ${about.generatedAt}, from the snapshot kept by the running server (process ${about.writtenBy})\n`);
+  } else {
+    process.stdout.write(`${JSON.stringify({ ...about, ...report }, null, 2)}\n`);
   }
 }
 

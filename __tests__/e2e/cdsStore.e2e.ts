@@ -7,7 +7,7 @@
 //    cluster (scripts/test-postgres.sh); without either this part is skipped, unless CDS_TEST_REQUIRE_POSTGRES=1.
 // Ports: E2E_PORT + 1 .. E2E_PORT + 3 (the shared e2e server has E2E_PORT).
 // The JWTs are signed with node:crypto: jose ships ES modules only and the e2e Jest config does not transform it.
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -223,6 +223,23 @@ describe('CDS store over HTTP: the embedded store across a restart', () => {
     expect(topics).toEqual(expect.arrayContaining(['quinine', LABA]));
     await snooze(first, 'leg-cramp-factors', cardFor(before.body.cards ?? [], LABA).uuid);
     expect((await cardsFrom(first, 'leg-cramp-factors', patientView(patient))).topics).not.toContain(LABA);
+    // The committee's report works while the server holds the folder: from the snapshot the server keeps.
+    const snapshotFile = path.join(dir, 'feedback-report.json');
+    for (let i = 0; i < 100 && !(fs.existsSync(snapshotFile) && fs.readFileSync(snapshotFile, 'utf8').includes(LABA)); i++) await new Promise((r) => setTimeout(r, 50));
+    const report = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../scripts/cds-feedback-report.ts')], {
+      env: { PATH: process.env.PATH ?? '', CDS_STORE_DIR: dir } as unknown as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(report.stderr).toBe('');
+    expect(report.status).toBe(0);
+    expect(JSON.parse(report.stdout)).toEqual(
+      expect.objectContaining({
+        source: 'snapshot',
+        writtenBy: first.child.pid,
+        rules: [{ ruleId: LABA, accepted: 0, overridden: 1, reasons: [{ system: SNOOZE.system, code: SNOOZE.code, count: 1 }] }],
+      }),
+    );
     await first.stop();
     expect(first.child.exitCode !== null || first.child.signalCode !== null).toBe(true);
 

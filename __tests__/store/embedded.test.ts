@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { closeStore, createStore, openStore, StoreConfigError, type CdsStore } from '../../lib/store';
-import { openEmbeddedStore } from '../../lib/store/embedded';
+import { closeStore, createStore, openStore, StoreConfigError, type CdsStore, type FeedbackReport } from '../../lib/store';
+import { FEEDBACK_SNAPSHOT_FILE, openEmbeddedStore } from '../../lib/store/embedded';
 import { storeContract } from './contract';
 import { ROOT, startWorker, tempDir } from './helpers';
 
@@ -138,6 +138,65 @@ describe('npm run cds:feedback-report', () => {
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(/^rule\s+accepted\s+overridden\s+override rate\s+override reasons$/m);
     expect(table.stdout).toMatch(/^report-rule-a\s+1\s+4\s+80%\s+already-addressed 2, \(none\) 1, not-relevant 1$/m);
+  });
+
+  test('while a server holds the folder, the report comes from the snapshot that server keeps, and says so', async () => {
+    const holder = await startWorker({ CDS_STORE_DIR: dir });
+    const snapshotFile = path.join(dir, FEEDBACK_SNAPSHOT_FILE);
+    try {
+      const until = new Date(Date.now() + 86_400_000).toISOString();
+      await holder.call({ op: 'rememberCards', cards: [{ uuid: 'snap-card', serviceId: 'svc', ruleIds: ['snapshot-rule'], patientId: 'patient-snap-9' }], expiresAt: until });
+      await holder.call({ op: 'recordFeedback', cardUuid: 'snap-card', serviceId: 'svc', reasonCode: 'not-relevant' });
+      const expected = await holder.call<FeedbackReport>({ op: 'report' });
+      // Written after the feedback's transaction, without holding up the feedback's answer.
+      const deadline = Date.now() + 10_000;
+      while (!fs.readFileSync(snapshotFile, 'utf8').includes('snapshot-rule') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.statSync(snapshotFile).mode & 0o777).toBe(0o600);
+      expect(fs.readFileSync(snapshotFile, 'utf8')).not.toContain('patient-snap-9');
+
+      const json = report([], { CDS_STORE_DIR: dir });
+      expect(json.stderr).toBe('');
+      expect(json.status).toBe(0);
+      const parsed = JSON.parse(json.stdout) as FeedbackReport & { source: string; writtenBy: number; store: string; generatedAt: string };
+      expect(parsed).toEqual({ ...expected, source: 'snapshot', writtenBy: holder.pid, store: 'embedded', generatedAt: expect.any(String) });
+      expect(parsed.rules.find((r) => r.ruleId === 'snapshot-rule')).toEqual({
+        ruleId: 'snapshot-rule',
+        accepted: 0,
+        overridden: 1,
+        reasons: [{ system: null, code: 'not-relevant', count: 1 }],
+      });
+      expect(Date.now() - Date.parse(parsed.generatedAt)).toBeLessThan(60_000);
+      const table = report(['--table'], { CDS_STORE_DIR: dir });
+      expect(table.status).toBe(0);
+      expect(table.stdout).toMatch(/^snapshot-rule\s+0\s+1\s+100%\s+not-relevant 1$/m);
+      expect(table.stdout).toContain(`from the snapshot kept by the running server (process ${holder.pid})`);
+
+      // A snapshot left by another process is still shown, with a warning that it may be out of date.
+      fs.writeFileSync(snapshotFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(snapshotFile, 'utf8')), pid: 1 }));
+      const foreign = report([], { CDS_STORE_DIR: dir });
+      expect(foreign.status).toBe(0);
+      expect(foreign.stderr).toContain(`written by process 1, not by process ${holder.pid}`);
+      // Unreadable or missing: a clear refusal, never an empty report.
+      fs.writeFileSync(snapshotFile, '{"rules": "none"}');
+      const broken = report([], { CDS_STORE_DIR: dir });
+      expect(broken.status).toBe(2);
+      expect(broken.stdout).toBe('');
+      expect(broken.stderr).toMatch(/feedback-report\.json is not a feedback report snapshot/);
+      fs.rmSync(snapshotFile);
+      const missing = report([], { CDS_STORE_DIR: dir });
+      expect(missing.status).toBe(2);
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr).toMatch(new RegExp(`in use by process ${holder.pid}.*has written no feedback-report\\.json`));
+    } finally {
+      await holder.call({ op: 'close' }).catch(() => {});
+      await holder.exited;
+    }
+    // With the folder free the report is read from the store itself (and opening it wrote a new snapshot).
+    expect(fs.existsSync(snapshotFile)).toBe(false);
+    const direct = JSON.parse(report([], { CDS_STORE_DIR: dir }).stdout) as { source: string; rules: { ruleId: string }[] };
+    expect(direct.source).toBe('store');
+    expect(direct.rules.map((r) => r.ruleId)).toContain('snapshot-rule');
+    expect(fs.readFileSync(snapshotFile, 'utf8')).toContain('snapshot-rule');
   });
 
   test('a configuration problem is one line on stderr and exit status 2', () => {

@@ -116,7 +116,15 @@ export interface SqlStoreOptions {
   /** True when no other process can write this database (the locked embedded folder): reads come from memory. */
   readonly exclusive?: boolean;
   readonly onClose?: () => Promise<void> | void;
+  /**
+   * Receives the feedback report at open and after feedback changes it (at most once a second), so that a tool
+   * that cannot open the locked folder can still read it. A failed write keeps the previous snapshot.
+   */
+  readonly feedbackSnapshot?: (report: FeedbackReport) => Promise<void>;
 }
+
+/** Shortest time between two feedback snapshots: the report is a query over all feedback. */
+export const SNAPSHOT_INTERVAL_MS = 1000;
 
 /** A replay id waiting to be written. */
 interface JtiRow {
@@ -199,6 +207,11 @@ export class SqlStore implements CdsStore {
    */
   #writeQueue: PendingWrite[] = [];
   #writeDrain: Promise<void> | null = null;
+  /** Feedback snapshot being written, whether another is due after it, and how to cut the wait before it short. */
+  #snapshotRun: Promise<void> | null = null;
+  #snapshotAgain = false;
+  #snapshotWake: (() => void) | null = null;
+  #lastSnapshot = 0;
 
   private constructor(
     readonly kind: StoreKind,
@@ -207,6 +220,7 @@ export class SqlStore implements CdsStore {
     private readonly secret: string,
     private readonly onClose: () => Promise<void> | void,
     private readonly view: ExclusiveView | null,
+    private readonly snapshot: SqlStoreOptions['feedbackSnapshot'] = undefined,
   ) {}
 
   /** Migrates the schema, checks the secret against the one the database was first used with, and opens. */
@@ -221,7 +235,47 @@ export class SqlStore implements CdsStore {
       );
     }
     const view = options.exclusive ? await ExclusiveView.load(db, new Date()) : null;
-    return new SqlStore(kind, db, secret, options.onClose ?? (() => {}), view);
+    const store = new SqlStore(kind, db, secret, options.onClose ?? (() => {}), view, options.feedbackSnapshot);
+    store.#refreshSnapshot();
+    return store;
+  }
+
+  /**
+   * Brings the feedback snapshot up to date: at once when the last one is over SNAPSHOT_INTERVAL_MS old, else
+   * when it is (or when the store closes); requests that arrive meanwhile are served by that one write.
+   */
+  #refreshSnapshot(): void {
+    const write = this.snapshot;
+    if (!write) return;
+    this.#snapshotAgain = true;
+    if (this.#snapshotRun) return;
+    this.#snapshotRun = (async () => {
+      try {
+        while (this.#snapshotAgain) {
+          const wait = this.#lastSnapshot + SNAPSHOT_INTERVAL_MS - Date.now();
+          if (wait > 0 && !this.#closed) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, wait);
+              timer.unref();
+              this.#snapshotWake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            this.#snapshotWake = null;
+          }
+          this.#snapshotAgain = false;
+          this.#lastSnapshot = Date.now();
+          try {
+            await write(await this.feedbackReport());
+          } catch {
+            // The previous snapshot stays, and its generatedAt says how old it is.
+          }
+        }
+      } finally {
+        this.#snapshotRun = null;
+      }
+    })();
   }
 
   private key(patientId: string): string {
@@ -331,6 +385,7 @@ export class SqlStore implements CdsStore {
     const snoozeUntil = options.snoozeUntil === undefined ? undefined : check(snoozeUntilDate, options.snoozeUntil);
     if (snoozeUntil && item.outcome !== 'overridden') throw new StoreInputError('only an overridden card can be snoozed');
     let snoozedKey: string | undefined;
+    let stored = false;
     const result = await this.db.transaction(async (tx): Promise<FeedbackResult> => {
       const [card] = await tx.query<{ rule_ids: string[]; patient_key: string }>(
         'SELECT rule_ids, patient_key FROM issued_cards WHERE card_uuid = $1 AND service_id = $2 AND expires_at > $3',
@@ -342,6 +397,7 @@ export class SqlStore implements CdsStore {
          VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
         [item.serviceId, item.cardUuid, ruleIds, item.outcome, item.reasonSystem ?? null, item.reasonCode ?? null, item.outcomeTimestamp, item.receivedAt],
       );
+      stored = inserted.length > 0;
       let snoozedRuleIds: string[] = [];
       if (card && snoozeUntil) {
         for (const ruleId of ruleIds) await upsertSnooze(tx, ruleId, card.patient_key, snoozeUntil);
@@ -353,6 +409,7 @@ export class SqlStore implements CdsStore {
     });
     // Only once the transaction has committed does memory follow.
     if (snoozedKey && snoozeUntil) for (const ruleId of result.snoozedRuleIds) this.view?.snooze(snoozedKey, ruleId, snoozeUntil.getTime());
+    if (stored) this.#refreshSnapshot();
     return result;
   }
 
@@ -431,8 +488,11 @@ export class SqlStore implements CdsStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // Everything already queued is written (and its callers answered) before the database closes.
+    // Everything already queued is written (and its callers answered) before the database closes, and the
+    // feedback snapshot is brought up to date without waiting out its interval.
     await this.#writeDrain;
+    this.#snapshotWake?.();
+    await this.#snapshotRun;
     try {
       await this.db.close();
     } finally {

@@ -107,3 +107,14 @@ export interface CdsStore {
 export class StoreInputError extends Error {}
 /** The store cannot start with this configuration (missing secret, wrong secret, folder in use...). */
 export class StoreConfigError extends Error {}
+/** The embedded store's folder is held by another live process (or already open in this one). */
+export class StoreInUseError extends StoreConfigError {
+  constructor(
+    message: string,
+    readonly dir: string,
+    /** The process holding it, when known. */
+    readonly holderPid?: number,
+  ) {
+    super(message);
+  }
+}
