@@ -1,11 +1,12 @@
 // CLI: npm run --silent cds:feedback-report [-- --table]
-// The figures a CDS committee reviews: per rule, how often clinicians accepted or overrode its cards, and why.
+// The figures a CDS committee reviews: per rule, how many cards it sent (in the 30 days sent cards are remembered),
+// how often clinicians accepted or overrode them, and why.
 // Reads the store the service uses (DATABASE_URL, else the embedded folder CDS_STORE_DIR). JSON by default.
 // The embedded folder serves one process: while the server holds it, the report comes from the snapshot the
 // server keeps in the folder (written when it opens the store and within a second of new feedback), and says so.
 // A configuration problem: one line on stderr and exit status 2.
 import { parseArgs } from 'node:util';
-import { createStore, readStoreConfig, StoreConfigError, StoreInUseError, type FeedbackReport } from '../lib/store';
+import { CARD_MEMORY_DAYS, createStore, readStoreConfig, StoreConfigError, StoreInUseError, type FeedbackReport } from '../lib/store';
 import { FEEDBACK_SNAPSHOT_FILE, readFeedbackSnapshot } from '../lib/store/embedded';
 
 export function formatTable(report: FeedbackReport): string {
@@ -13,14 +14,14 @@ export function formatTable(report: FeedbackReport): string {
   const rows = report.rules.map((r) => {
     const total = r.accepted + r.overridden;
     const reasons = r.reasons.map((x) => `${x.code} ${x.count}`).join(', ');
-    return [r.ruleId, String(r.accepted), String(r.overridden), total ? `${Math.round((100 * r.overridden) / total)}%` : '-', reasons];
+    return [r.ruleId, String(r.cardsSent), String(r.accepted), String(r.overridden), total ? `${Math.round((100 * r.overridden) / total)}%` : '-', reasons];
   });
-  const header = ['rule', 'accepted', 'overridden', 'override rate', 'override reasons'];
+  const header = ['rule', `cards sent (${CARD_MEMORY_DAYS} d)`, 'accepted', 'overridden', 'override rate', 'override reasons'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   lines.push(line(header), line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) lines.push(line(row));
-  if (rows.length === 0) lines.push('(no feedback received yet)');
+  if (rows.length === 0) lines.push('(no card sent and no feedback received yet)');
   const { accepted, overridden } = report.unattributed;
   if (accepted + overridden > 0) lines.push('', `feedback for cards no longer known (no rule): accepted ${accepted}, overridden ${overridden}`);
   return `${lines.join('\n')}\n`;
@@ -70,7 +71,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(formatTable(report));
     if (about.source === 'snapshot') process.stdout.write(`\nas of ${about.generatedAt}, from the snapshot kept by the running server (process ${about.writtenBy})\n`);
   } else {
-    process.stdout.write(`${JSON.stringify({ ...about, ...report }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...about, cardsSentWithinDays: CARD_MEMORY_DAYS, ...report }, null, 2)}\n`);
   }
 }
 

@@ -109,14 +109,20 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
     ).rejects.toThrow('only an overridden card can be snoozed');
   });
 
-  test('the report counts accepted and overridden feedback and override reasons per rule', async () => {
+  test('the report counts cards sent, accepted and overridden feedback and override reasons per rule', async () => {
     const patient = `pat-${randomUUID()}`;
     const cards = Array.from({ length: 5 }, () => randomUUID());
     await store.rememberCards(
       cards.map((uuid) => ({ uuid, serviceId: 'svc-report', ruleIds: ['report-rule-a', 'report-rule-b'], patientId: patient })),
       at(30 * DAY),
     );
-    const before = await store.feedbackReport();
+    // Two cards nobody answered: the rule is in the report with its cards sent and no feedback.
+    await store.rememberCards(
+      [randomUUID(), randomUUID()].map((uuid) => ({ uuid, serviceId: 'svc-report', ruleIds: ['report-rule-silent'], patientId: patient })),
+      at(30 * DAY),
+    );
+    const before = await store.feedbackReport(at(0));
+    expect(before.rules.find((r) => r.ruleId === 'report-rule-silent')).toEqual({ ruleId: 'report-rule-silent', cardsSent: 2, accepted: 0, overridden: 0, reasons: [] });
     const give = (i: number, outcome: 'accepted' | 'overridden', reasonCode?: string) =>
       store.recordFeedback({ serviceId: 'svc-report', cardUuid: cards[i]!, outcome, reasonCode, reasonSystem: reasonCode ? 'urn:test' : undefined, outcomeTimestamp: at(i), receivedAt: at(i) });
     await give(0, 'accepted');
@@ -125,11 +131,15 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
     await give(3, 'overridden', 'not-relevant');
     await give(4, 'overridden');
     await store.recordFeedback({ serviceId: 'svc-report', cardUuid: randomUUID(), outcome: 'overridden', outcomeTimestamp: T0, receivedAt: T0 });
-    const report = await store.feedbackReport();
+    const report = await store.feedbackReport(at(DAY));
+    // Once the cards are forgotten (30 days), the feedback still counts; the cards sent no longer do.
+    const later = await store.feedbackReport(at(31 * DAY));
     for (const ruleId of ['report-rule-a', 'report-rule-b']) {
-      expect(before.rules.find((r) => r.ruleId === ruleId)).toBeUndefined();
+      expect(before.rules.find((r) => r.ruleId === ruleId)).toEqual({ ruleId, cardsSent: 5, accepted: 0, overridden: 0, reasons: [] });
+      expect(later.rules.find((r) => r.ruleId === ruleId)).toEqual(expect.objectContaining({ cardsSent: 0, accepted: 1, overridden: 4 }));
       expect(report.rules.find((r) => r.ruleId === ruleId)).toEqual({
         ruleId,
+        cardsSent: 5,
         accepted: 1,
         overridden: 4,
         reasons: [

@@ -126,6 +126,8 @@ describe('npm run cds:feedback-report', () => {
     expect(parsed.store).toBe('embedded');
     expect(parsed.rules.find((r) => r.ruleId === 'report-rule-a')).toEqual({
       ruleId: 'report-rule-a',
+      // Its cards were sent in March 2026 and are forgotten after 30 days; the feedback stays.
+      cardsSent: 0,
       accepted: 1,
       overridden: 4,
       reasons: [
@@ -136,8 +138,8 @@ describe('npm run cds:feedback-report', () => {
     });
     const table = report(['--table'], { CDS_STORE_DIR: dir });
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/^rule\s+accepted\s+overridden\s+override rate\s+override reasons$/m);
-    expect(table.stdout).toMatch(/^report-rule-a\s+1\s+4\s+80%\s+already-addressed 2, \(none\) 1, not-relevant 1$/m);
+    expect(table.stdout).toMatch(/^rule\s+cards sent \(30 d\)\s+accepted\s+overridden\s+override rate\s+override reasons$/m);
+    expect(table.stdout).toMatch(/^report-rule-a\s+0\s+1\s+4\s+80%\s+already-addressed 2, \(none\) 1, not-relevant 1$/m);
   });
 
   test('while a server holds the folder, the report comes from the snapshot that server keeps, and says so', async () => {
@@ -158,9 +160,10 @@ describe('npm run cds:feedback-report', () => {
       expect(json.stderr).toBe('');
       expect(json.status).toBe(0);
       const parsed = JSON.parse(json.stdout) as FeedbackReport & { source: string; writtenBy: number; store: string; generatedAt: string };
-      expect(parsed).toEqual({ ...expected, source: 'snapshot', writtenBy: holder.pid, store: 'embedded', generatedAt: expect.any(String) });
+      expect(parsed).toEqual({ ...expected, source: 'snapshot', writtenBy: holder.pid, store: 'embedded', generatedAt: expect.any(String), cardsSentWithinDays: 30 });
       expect(parsed.rules.find((r) => r.ruleId === 'snapshot-rule')).toEqual({
         ruleId: 'snapshot-rule',
+        cardsSent: 1,
         accepted: 0,
         overridden: 1,
         reasons: [{ system: null, code: 'not-relevant', count: 1 }],
@@ -168,7 +171,7 @@ describe('npm run cds:feedback-report', () => {
       expect(Date.now() - Date.parse(parsed.generatedAt)).toBeLessThan(60_000);
       const table = report(['--table'], { CDS_STORE_DIR: dir });
       expect(table.status).toBe(0);
-      expect(table.stdout).toMatch(/^snapshot-rule\s+0\s+1\s+100%\s+not-relevant 1$/m);
+      expect(table.stdout).toMatch(/^snapshot-rule\s+1\s+0\s+1\s+100%\s+not-relevant 1$/m);
       expect(table.stdout).toContain(`from the snapshot kept by the running server (process ${holder.pid})`);
 
       // A snapshot left by another process is still shown, with a warning that it may be out of date.

@@ -97,3 +97,27 @@ test('a failing snapshot writer does not fail the feedback', async () => {
     await store.close();
   }
 });
+
+test('cards sent alone bring cardsSent up to date on the cards interval; with nothing new, nothing is written', async () => {
+  const { db } = await openPglite();
+  const written: FeedbackReport[] = [];
+  const store = await SqlStore.open('embedded', db, SECRET, {
+    exclusive: true,
+    snapshotCardsMs: 200,
+    feedbackSnapshot: async (report) => {
+      written.push(report);
+    },
+  });
+  try {
+    expect(await until(() => written.length === 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(written.length).toBe(1);
+    await store.rememberCards([{ uuid: 'sent-1', serviceId: 'svc', ruleIds: ['rule-sent'], patientId: 'p-1' }], new Date(Date.now() + 86_400_000));
+    expect(await until(() => written.some((r) => r.rules.some((x) => x.ruleId === 'rule-sent' && x.cardsSent === 1)))).toBe(true);
+    const after = written.length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(written.length).toBe(after);
+  } finally {
+    await store.close();
+  }
+});

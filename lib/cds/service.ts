@@ -26,7 +26,7 @@ import {
   type OrderServiceId,
 } from './request';
 import { matchDraftOrders } from '../engine/orders';
-import { StoreInputError, type CdsStore } from '../store/types';
+import { CARD_MEMORY_DAYS, StoreInputError, type CdsStore } from '../store/types';
 
 export interface CdsResponse {
   readonly status: number;
@@ -50,8 +50,6 @@ export interface CdsCall {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** How long a sent card is remembered, so its feedback can be tied to its rules and patient. */
-const CARD_MEMORY_DAYS = 30;
 
 function siteNote(config: CdsConfig): string {
   const off = [...config.disabledRules].sort();

@@ -79,7 +79,13 @@ const snapshotSchema = z.object({
   generatedAt: z.iso.datetime(),
   pid: z.number().int().positive(),
   rules: z.array(
-    z.object({ ruleId: z.string(), accepted: z.number().int().nonnegative(), overridden: z.number().int().nonnegative(), reasons: z.array(reasonSchema) }),
+    z.object({
+      ruleId: z.string(),
+      cardsSent: z.number().int().nonnegative(),
+      accepted: z.number().int().nonnegative(),
+      overridden: z.number().int().nonnegative(),
+      reasons: z.array(reasonSchema),
+    }),
   ),
   unattributed: z.object({ accepted: z.number().int().nonnegative(), overridden: z.number().int().nonnegative() }),
 });

@@ -117,14 +117,19 @@ export interface SqlStoreOptions {
   readonly exclusive?: boolean;
   readonly onClose?: () => Promise<void> | void;
   /**
-   * Receives the feedback report at open and after feedback changes it (at most once a second), so that a tool
-   * that cannot open the locked folder can still read it. A failed write keeps the previous snapshot.
+   * Receives the feedback report at open, after feedback changes it (at most once a second) and, when cards were
+   * sent since the last one, every SNAPSHOT_CARDS_MS, so that a tool that cannot open the locked folder can still
+   * read it. A failed write keeps the previous snapshot.
    */
   readonly feedbackSnapshot?: (report: FeedbackReport) => Promise<void>;
+  /** Overrides SNAPSHOT_CARDS_MS (tests). */
+  readonly snapshotCardsMs?: number;
 }
 
 /** Shortest time between two feedback snapshots: the report is a query over all feedback. */
 export const SNAPSHOT_INTERVAL_MS = 1000;
+/** How often sent cards alone bring the snapshot's `cardsSent` up to date (they arrive with every hook call). */
+export const SNAPSHOT_CARDS_MS = 60_000;
 
 /** A replay id waiting to be written. */
 interface JtiRow {
@@ -212,6 +217,8 @@ export class SqlStore implements CdsStore {
   #snapshotAgain = false;
   #snapshotWake: (() => void) | null = null;
   #lastSnapshot = 0;
+  #cardsSinceSnapshot = false;
+  #cardsTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly kind: StoreKind,
@@ -236,7 +243,13 @@ export class SqlStore implements CdsStore {
     }
     const view = options.exclusive ? await ExclusiveView.load(db, new Date()) : null;
     const store = new SqlStore(kind, db, secret, options.onClose ?? (() => {}), view, options.feedbackSnapshot);
-    store.#refreshSnapshot();
+    if (options.feedbackSnapshot) {
+      store.#refreshSnapshot();
+      store.#cardsTimer = setInterval(() => {
+        if (store.#cardsSinceSnapshot) store.#refreshSnapshot();
+      }, options.snapshotCardsMs ?? SNAPSHOT_CARDS_MS);
+      store.#cardsTimer.unref();
+    }
     return store;
   }
 
@@ -265,6 +278,7 @@ export class SqlStore implements CdsStore {
             this.#snapshotWake = null;
           }
           this.#snapshotAgain = false;
+          this.#cardsSinceSnapshot = false;
           this.#lastSnapshot = Date.now();
           try {
             await write(await this.feedbackReport());
@@ -365,10 +379,11 @@ export class SqlStore implements CdsStore {
       const parts: Promise<void>[] = [];
       for (let i = 0; i < rows.length; i += MAX_BATCH_ROWS) parts.push(this.#queueWrite([], rows.slice(i, i + MAX_BATCH_ROWS)));
       await Promise.all(parts);
-      return;
+    } else {
+      const { sql, params } = writeStatement([], rows);
+      await this.db.query(sql, params);
     }
-    const { sql, params } = writeStatement([], rows);
-    await this.db.query(sql, params);
+    this.#cardsSinceSnapshot = true;
   }
 
   async cardInfo(uuid: string, now: Date = new Date()): Promise<CardInfo | null> {
@@ -431,16 +446,23 @@ export class SqlStore implements CdsStore {
     return new Set(rows.map((r) => r.rule_id));
   }
 
-  async feedbackReport(): Promise<FeedbackReport> {
+  async feedbackReport(now: Date = new Date()): Promise<FeedbackReport> {
+    const sent = await this.db.query<{ rule_id: string; n: number }>(
+      `SELECT r.rule_id, count(*)::int AS n
+       FROM issued_cards c CROSS JOIN LATERAL unnest(c.rule_ids) AS r(rule_id)
+       WHERE c.expires_at > $1 GROUP BY r.rule_id`,
+      [now],
+    );
     const rows = await this.db.query<{ rule_id: string; outcome: string; reason_system: string | null; reason_code: string | null; n: number }>(
       `SELECT r.rule_id, f.outcome, f.reason_system, f.reason_code, count(*)::int AS n
        FROM feedback f CROSS JOIN LATERAL unnest(f.rule_ids) AS r(rule_id)
        GROUP BY r.rule_id, f.outcome, f.reason_system, f.reason_code`,
     );
-    const byRule = new Map<string, { accepted: number; overridden: number; reasons: Map<string, ReasonCount> }>();
+    const byRule = new Map<string, { cardsSent: number; accepted: number; overridden: number; reasons: Map<string, ReasonCount> }>();
+    const entryOf = (ruleId: string) => byRule.get(ruleId) ?? byRule.set(ruleId, { cardsSent: 0, accepted: 0, overridden: 0, reasons: new Map() }).get(ruleId)!;
+    for (const row of sent) entryOf(row.rule_id).cardsSent = Number(row.n);
     for (const row of rows) {
-      const entry = byRule.get(row.rule_id) ?? { accepted: 0, overridden: 0, reasons: new Map() };
-      byRule.set(row.rule_id, entry);
+      const entry = entryOf(row.rule_id);
       const n = Number(row.n);
       if (row.outcome === 'accepted') entry.accepted += n;
       else {
@@ -454,11 +476,12 @@ export class SqlStore implements CdsStore {
     const rules: RuleFeedback[] = [...byRule.entries()]
       .map(([ruleId, e]) => ({
         ruleId,
+        cardsSent: e.cardsSent,
         accepted: e.accepted,
         overridden: e.overridden,
         reasons: [...e.reasons.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
       }))
-      .sort((a, b) => b.accepted + b.overridden - (a.accepted + a.overridden) || a.ruleId.localeCompare(b.ruleId));
+      .sort((a, b) => b.accepted + b.overridden - (a.accepted + a.overridden) || b.cardsSent - a.cardsSent || a.ruleId.localeCompare(b.ruleId));
     const loose = await this.db.query<{ outcome: string; n: number }>(
       'SELECT outcome, count(*)::int AS n FROM feedback WHERE cardinality(rule_ids) = 0 GROUP BY outcome',
     );
@@ -491,6 +514,8 @@ export class SqlStore implements CdsStore {
     // Everything already queued is written (and its callers answered) before the database closes, and the
     // feedback snapshot is brought up to date without waiting out its interval.
     await this.#writeDrain;
+    if (this.#cardsTimer) clearInterval(this.#cardsTimer);
+    if (this.#cardsSinceSnapshot) this.#refreshSnapshot();
     this.#snapshotWake?.();
     await this.#snapshotRun;
     try {

@@ -60,8 +60,16 @@ export interface ReasonCount {
   readonly count: number;
 }
 
+/** How long the service remembers a card it sent (to attribute its feedback), and so the window of `cardsSent`. */
+export const CARD_MEMORY_DAYS = 30;
+
 export interface RuleFeedback {
   readonly ruleId: string;
+  /**
+   * Cards carrying this rule that were sent and are still remembered (the last CARD_MEMORY_DAYS days): how often
+   * the rule spoke lately. Feedback (accepted, overridden) is counted since the store began.
+   */
+  readonly cardsSent: number;
   readonly accepted: number;
   readonly overridden: number;
   /** Override reasons, most frequent first; overrides without a reason are counted under code `(none)`. */
@@ -95,7 +103,8 @@ export interface CdsStore {
   snooze(input: SnoozeInput): Promise<void>;
   /** Rules snoozed for this patient at `now`. */
   snoozedRules(patientId: string, now?: Date): Promise<Set<string>>;
-  feedbackReport(): Promise<FeedbackReport>;
+  /** Per rule: cards sent (still remembered at `now`), accepted, overridden and the override reasons. */
+  feedbackReport(now?: Date): Promise<FeedbackReport>;
   /** Deletes expired replay ids, cards and snoozes; run now and then by the store itself. */
   purgeExpired(now?: Date): Promise<void>;
   /** A cheap round trip to the database, for a health check. */
