@@ -2,7 +2,7 @@
 // written at open and after feedback, at most once a second, never holding up the feedback, and brought up to
 // date when the store closes.
 import { openPglite } from '../../lib/store/embedded';
-import { SNAPSHOT_INTERVAL_MS, SqlStore } from '../../lib/store/sqlStore';
+import { SNAPSHOT_INTERVAL_MS, SNAPSHOT_MAX_SHARE, SqlStore } from '../../lib/store/sqlStore';
 import type { FeedbackReport } from '../../lib/store/types';
 
 jest.setTimeout(60_000);
@@ -120,4 +120,32 @@ test('cards sent alone bring cardsSent up to date on the cards interval; with no
   } finally {
     await store.close();
   }
+});
+
+test('a slow report spaces the snapshots out, so that they take at most 1% of the time', async () => {
+  const { db } = await openPglite();
+  // The report's queries take 50 ms here (as with a large store): the next snapshot waits at least 5 s.
+  const slow = {
+    ...db,
+    query: async <R>(sql: string, params?: readonly unknown[]) => {
+      if (/FROM (issued_cards c|feedback f) CROSS JOIN LATERAL/.test(sql)) await new Promise((r) => setTimeout(r, 25));
+      return db.query<R>(sql, params);
+    },
+  };
+  const written: { at: number; report: FeedbackReport }[] = [];
+  const store = await SqlStore.open('embedded', slow, SECRET, {
+    exclusive: true,
+    feedbackSnapshot: async (report) => {
+      written.push({ at: Date.now(), report });
+    },
+  });
+  expect(await until(() => written.length === 1)).toBe(true);
+  await feedbackOn(store, 'c-1', 'rule-slow');
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(written.length).toBe(1);
+  expect(SNAPSHOT_MAX_SHARE).toBe(0.01);
+  // Closing does not wait out the gap: the snapshot is brought up to date at once.
+  await store.close();
+  expect(written.length).toBe(2);
+  expect(countOf(written[1]!.report, 'rule-slow')).toBe(1);
 });

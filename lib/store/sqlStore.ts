@@ -130,6 +130,12 @@ export interface SqlStoreOptions {
 export const SNAPSHOT_INTERVAL_MS = 1000;
 /** How often sent cards alone bring the snapshot's `cardsSent` up to date (they arrive with every hook call). */
 export const SNAPSHOT_CARDS_MS = 60_000;
+/**
+ * Most of the time the report's query may take: its statements hold the event loop (PGlite runs on it), and the
+ * query grows with the cards and feedback stored (about 65 ms for 50,000 cards), so the gap between two snapshots
+ * grows with it (1% of the time: a 65 ms report waits at least 6.5 s for the next one).
+ */
+export const SNAPSHOT_MAX_SHARE = 0.01;
 
 /** A replay id waiting to be written. */
 interface JtiRow {
@@ -217,6 +223,8 @@ export class SqlStore implements CdsStore {
   #snapshotAgain = false;
   #snapshotWake: (() => void) | null = null;
   #lastSnapshot = 0;
+  /** How long the last snapshot's report query took. */
+  #lastReportMs = 0;
   #cardsSinceSnapshot = false;
   #cardsTimer: NodeJS.Timeout | null = null;
 
@@ -265,7 +273,8 @@ export class SqlStore implements CdsStore {
     this.#snapshotRun = (async () => {
       try {
         while (this.#snapshotAgain) {
-          const wait = this.#lastSnapshot + SNAPSHOT_INTERVAL_MS - Date.now();
+          const gap = Math.max(SNAPSHOT_INTERVAL_MS, this.#lastReportMs / SNAPSHOT_MAX_SHARE);
+          const wait = this.#lastSnapshot + gap - Date.now();
           if (wait > 0 && !this.#closed) {
             await new Promise<void>((resolve) => {
               const timer = setTimeout(resolve, wait);
@@ -281,7 +290,9 @@ export class SqlStore implements CdsStore {
           this.#cardsSinceSnapshot = false;
           this.#lastSnapshot = Date.now();
           try {
-            await write(await this.feedbackReport());
+            const report = await this.feedbackReport();
+            this.#lastReportMs = Date.now() - this.#lastSnapshot;
+            await write(report);
           } catch {
             // The previous snapshot stays, and its generatedAt says how old it is.
           }
