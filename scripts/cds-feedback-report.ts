@@ -3,7 +3,8 @@
 // how often clinicians accepted or overrode them, and why.
 // Reads the store the service uses (DATABASE_URL, else the embedded folder CDS_STORE_DIR). JSON by default.
 // The embedded folder serves one process: while the server holds it, the report comes from the snapshot the
-// server keeps in the folder (written when it opens the store and within a second of new feedback), and says so.
+// server keeps in the folder (written when it opens the store, after new feedback and while cards are sent; see
+// SqlStore's feedbackSnapshot for how often), and says so.
 // A configuration problem: one line on stderr and exit status 2.
 import { parseArgs } from 'node:util';
 import { CARD_MEMORY_DAYS, createStore, readStoreConfig, StoreConfigError, StoreInUseError, type FeedbackReport } from '../lib/store';
