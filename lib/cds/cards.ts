@@ -100,14 +100,13 @@ export function strongestReferenceUrl(findings: readonly Finding[]): string | un
   return undefined;
 }
 
+/** A reference as Markdown: its short citation, linked when it has an address. */
+function referenceLink(r: Reference): string {
+  return r.url ? `[${escapeRuleText(r.short)}](${r.url})` : escapeRuleText(r.short);
+}
+
 function referencesLine(f: Finding): string {
-  const refs = f.references.map((r) =>
-    r.id === 'article'
-      ? `the source article, “${escapeRuleText(f.cause.section)}”`
-      : r.url
-        ? `[${escapeRuleText(r.short)}](${r.url})`
-        : escapeRuleText(r.short),
-  );
+  const refs = f.references.map((r) => (r.id === 'article' ? `the source article, “${escapeRuleText(f.cause.section)}”` : referenceLink(r)));
   return `_References: ${refs.join('; ')}._`;
 }
 
@@ -266,7 +265,7 @@ export function renderOrderCards(plans: readonly OrderPlan[], knowledge: Compile
         detail: [
           `**${drug}** is being ordered. ${escapeMarkdown(caveatOf(id) ?? '')}`,
           ...(advice ? [escapeMarkdown(advice.advice)] : []),
-          `_References: ${refs.map((r) => (r.url ? `[${escapeMarkdown(r.short)}](${r.url})` : escapeMarkdown(r.short))).join('; ')}._`,
+          `_References: ${refs.map(referenceLink).join('; ')}._`,
         ].join('\n\n'),
         indicator: 'warning',
         source: { label: clip(refs.map((r) => r.short).join('; '), 200), ...withUrl(refs.find((r) => r.url)?.url), topic: { system: TOPIC_SYSTEM, code: id, display: titleOf(id) } },
@@ -286,7 +285,7 @@ export function renderOrderCards(plans: readonly OrderPlan[], knowledge: Compile
     const ruleIds = plan.ruleIds;
     const refs = ruleIds.flatMap(refsOf);
     const levels = ruleIds.map((id) => rules.get(id)?.evidence.level ?? 'weak');
-    const level = (['strong', 'moderate', 'weak'] as const).find((l) => levels.includes(l)) ?? 'weak';
+    const level = LEVEL_ORDER.find((l) => l !== 'safety' && levels.includes(l)) ?? 'weak';
     const titles = ruleIds.map(titleOf);
     const card: Card = {
       uuid: randomUUID(),
@@ -294,7 +293,7 @@ export function renderOrderCards(plans: readonly OrderPlan[], knowledge: Compile
       detail: [
         `The record documents leg cramps, and **${drug}** (${escapeMarkdown(titles.join(', ').toLowerCase())}) is associated with them \\(${LEVEL_WORDS[level]}\\).`,
         ...ruleIds.map(caveatOf).filter((c): c is string => Boolean(c)).map((c) => `_${escapeMarkdown(c)}_`),
-        `_References: ${refs.filter((r) => r.id !== 'article').map((r) => (r.url ? `[${escapeMarkdown(r.short)}](${r.url})` : escapeMarkdown(r.short))).join('; ') || 'the source article'}._`,
+        `_References: ${refs.filter((r) => r.id !== 'article').map(referenceLink).join('; ') || 'the source article'}._`,
       ].join('\n\n'),
       indicator: 'info',
       source: { label: clip([...new Set(refs.map((r) => (r.id === 'article' ? `“${options.article}”` : r.short)))].join('; '), 200), ...withUrl(refs.find((r) => r.url)?.url), topic: { system: TOPIC_SYSTEM, code: ruleIds[0] ?? 'order', display: titles[0] ?? 'Order' } },
